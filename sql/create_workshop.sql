@@ -1,0 +1,2 @@
+-- PLACEHOLDER: create_workshop tests not written yet
+SELECT 1 AS placeholder;

@@ -1,0 +1,2 @@
+-- PLACEHOLDER: ids tests not written yet
+SELECT 1 AS placeholder;

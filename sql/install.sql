@@ -1,0 +1,2 @@
+-- PLACEHOLDER: install tests not written yet
+SELECT 1 AS placeholder;

@@ -1,0 +1,2 @@
+-- PLACEHOLDER: steps tests not written yet
+SELECT 1 AS placeholder;

@@ -1,0 +1,311 @@
+/* sql/workshoppilot--0.1.0.sql */
+-- refuse to run outside CREATE EXTENSION
+\echo Use "CREATE EXTENSION workshoppilot" to load this file. \quit
+
+-- The control file says schema = pg_catalog, so this script runs with
+-- search_path = pg_catalog, pg_temp, and a pre-existing schema of this name
+-- makes the install fail instead of being adopted.  Everything below is
+-- schema-qualified: a trusted extension's script runs as superuser.
+CREATE SCHEMA workshoppilot;
+COMMENT ON SCHEMA workshoppilot IS 'WorkshopPilot: workshops, their members, steps, sessions and build packs';
+
+-------------------------------------------------------------------------------
+-- 1. Ids: CUID2 (src/ids.c, src/sha3.c)
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION workshoppilot.cuid2(prefix text DEFAULT NULL, length integer DEFAULT 24)
+RETURNS text
+AS 'MODULE_PATHNAME', 'wp_cuid2'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+COMMENT ON FUNCTION workshoppilot.cuid2(text, integer) IS 'a new CUID2 id of length characters, as prefix_id when a prefix is given';
+
+-- end of section 1
+
+-------------------------------------------------------------------------------
+-- 2. Tables (names, columns, types, defaults, keys and indexes as the app's
+--    Drizzle schema generates them; additions are marked "added")
+-------------------------------------------------------------------------------
+
+CREATE TABLE workshoppilot.workshops (
+	id text PRIMARY KEY NOT NULL
+		DEFAULT workshoppilot.cuid2('ws'::text, 24),	-- added
+	clerk_user_id text NOT NULL,
+	title text NOT NULL,
+	original_idea text NOT NULL,
+	status text DEFAULT 'draft'::text NOT NULL,
+	org_id text,
+	template_id text,
+	visibility text DEFAULT 'private'::text NOT NULL,
+	share_token text,
+	created_at timestamp(3) DEFAULT pg_catalog.now() NOT NULL,
+	updated_at timestamp(3) DEFAULT pg_catalog.now() NOT NULL,
+	-- added
+	CONSTRAINT workshops_status_check
+		CHECK (status OPERATOR(pg_catalog.=) ANY (ARRAY['draft'::text, 'active'::text, 'paused'::text, 'completed'::text])),
+	CONSTRAINT workshops_visibility_check
+		CHECK (visibility OPERATOR(pg_catalog.=) ANY (ARRAY['private'::text, 'shared'::text])),
+	CONSTRAINT workshops_share_token_unique UNIQUE (share_token)
+);
+COMMENT ON TABLE workshoppilot.workshops IS 'a design-thinking workshop: one product idea taken through the ten steps';
+COMMENT ON COLUMN workshoppilot.workshops.id IS 'ws_ + CUID2; generated when the client gives none';
+COMMENT ON COLUMN workshoppilot.workshops.clerk_user_id IS 'Clerk user id of the creator';
+COMMENT ON COLUMN workshoppilot.workshops.title IS 'title shown in the app';
+COMMENT ON COLUMN workshoppilot.workshops.original_idea IS 'the idea as the user first typed it';
+COMMENT ON COLUMN workshoppilot.workshops.status IS 'draft, active, paused or completed';
+COMMENT ON COLUMN workshoppilot.workshops.org_id IS 'Clerk organisation id, for later multi-tenancy';
+COMMENT ON COLUMN workshoppilot.workshops.template_id IS 'template the workshop started from, if any';
+COMMENT ON COLUMN workshoppilot.workshops.visibility IS 'private or shared';
+COMMENT ON COLUMN workshoppilot.workshops.share_token IS 'token of the share link; unique when set';
+COMMENT ON COLUMN workshoppilot.workshops.created_at IS 'when the row was inserted';
+COMMENT ON COLUMN workshoppilot.workshops.updated_at IS 'when the row was last updated (set by trigger)';
+
+CREATE TABLE workshoppilot.workshop_members (
+	id text PRIMARY KEY NOT NULL
+		DEFAULT workshoppilot.cuid2('wm'::text, 24),	-- added
+	workshop_id text NOT NULL,
+	clerk_user_id text NOT NULL,
+	role text NOT NULL,
+	created_at timestamp(3) DEFAULT pg_catalog.now() NOT NULL,
+	-- added
+	CONSTRAINT workshop_members_workshop_user_unique UNIQUE (workshop_id, clerk_user_id)
+);
+COMMENT ON TABLE workshoppilot.workshop_members IS 'who may work on a workshop, and in which role';
+COMMENT ON COLUMN workshoppilot.workshop_members.id IS 'wm_ + CUID2; generated when the client gives none';
+COMMENT ON COLUMN workshoppilot.workshop_members.workshop_id IS 'the workshop';
+COMMENT ON COLUMN workshoppilot.workshop_members.clerk_user_id IS 'Clerk user id of the member';
+COMMENT ON COLUMN workshoppilot.workshop_members.role IS 'owner, editor, viewer, ... (free text)';
+COMMENT ON COLUMN workshoppilot.workshop_members.created_at IS 'when the member was added';
+
+CREATE TABLE workshoppilot.step_definitions (
+	id text PRIMARY KEY NOT NULL,
+	"order" integer NOT NULL,
+	name text NOT NULL,
+	description text NOT NULL,
+	prompt_template text,
+	created_at timestamp(3) DEFAULT pg_catalog.now() NOT NULL,
+	updated_at timestamp(3) DEFAULT pg_catalog.now() NOT NULL,
+	-- added
+	output_schema jsonb,
+	builtin boolean DEFAULT false NOT NULL,
+	CONSTRAINT step_definitions_order_unique UNIQUE ("order")
+);
+COMMENT ON TABLE workshoppilot.step_definitions IS 'the steps every workshop goes through, in "order"; reference data operators may edit and extend';
+COMMENT ON COLUMN workshoppilot.step_definitions.id IS 'readable step id (empathize ... pack)';
+COMMENT ON COLUMN workshoppilot.step_definitions."order" IS 'position of the step; unique';
+COMMENT ON COLUMN workshoppilot.step_definitions.name IS 'display name';
+COMMENT ON COLUMN workshoppilot.step_definitions.description IS 'one-line description';
+COMMENT ON COLUMN workshoppilot.step_definitions.prompt_template IS 'facilitation prompt for the AI facilitator';
+COMMENT ON COLUMN workshoppilot.step_definitions.created_at IS 'when the row was inserted';
+COMMENT ON COLUMN workshoppilot.step_definitions.updated_at IS 'when the row was last updated (set by trigger)';
+COMMENT ON COLUMN workshoppilot.step_definitions.output_schema IS 'JSON Schema (draft 2020-12) every output of this step must match; NULL: no check';
+COMMENT ON COLUMN workshoppilot.step_definitions.builtin IS 'true for the rows the extension ships; an inserted builtin row replaces the shipped row with its id (restore)';
+
+CREATE TABLE workshoppilot.workshop_steps (
+	id text PRIMARY KEY NOT NULL
+		DEFAULT workshoppilot.cuid2('wst'::text, 24),	-- added
+	workshop_id text NOT NULL,
+	step_id text NOT NULL,
+	status text DEFAULT 'not_started'::text NOT NULL,
+	output jsonb,
+	started_at timestamp(3),
+	completed_at timestamp(3),
+	created_at timestamp(3) DEFAULT pg_catalog.now() NOT NULL,
+	updated_at timestamp(3) DEFAULT pg_catalog.now() NOT NULL,
+	-- added
+	CONSTRAINT workshop_steps_status_check
+		CHECK (status OPERATOR(pg_catalog.=) ANY (ARRAY['not_started'::text, 'in_progress'::text, 'complete'::text, 'needs_regeneration'::text])),
+	CONSTRAINT workshop_steps_workshop_step_unique UNIQUE (workshop_id, step_id)
+);
+COMMENT ON TABLE workshoppilot.workshop_steps IS 'progress of one workshop on one step; a missing row means not_started';
+COMMENT ON COLUMN workshoppilot.workshop_steps.id IS 'wst_ + CUID2; generated when the client gives none';
+COMMENT ON COLUMN workshoppilot.workshop_steps.workshop_id IS 'the workshop';
+COMMENT ON COLUMN workshoppilot.workshop_steps.step_id IS 'the step definition';
+COMMENT ON COLUMN workshoppilot.workshop_steps.status IS 'not_started, in_progress, complete or needs_regeneration';
+COMMENT ON COLUMN workshoppilot.workshop_steps.output IS 'what the step produced; checked against the step''s output_schema';
+COMMENT ON COLUMN workshoppilot.workshop_steps.started_at IS 'when the step was first started';
+COMMENT ON COLUMN workshoppilot.workshop_steps.completed_at IS 'when the step was completed; NULL unless complete';
+COMMENT ON COLUMN workshoppilot.workshop_steps.created_at IS 'when the row was inserted';
+COMMENT ON COLUMN workshoppilot.workshop_steps.updated_at IS 'when the row was last updated (set by trigger)';
+
+CREATE TABLE workshoppilot.sessions (
+	id text PRIMARY KEY NOT NULL
+		DEFAULT workshoppilot.cuid2('ses'::text, 24),	-- added
+	workshop_id text NOT NULL,
+	started_at timestamp(3) DEFAULT pg_catalog.now() NOT NULL,
+	ended_at timestamp(3),
+	created_at timestamp(3) DEFAULT pg_catalog.now() NOT NULL
+);
+COMMENT ON TABLE workshoppilot.sessions IS 'one period of work on a workshop';
+COMMENT ON COLUMN workshoppilot.sessions.id IS 'ses_ + CUID2; generated when the client gives none';
+COMMENT ON COLUMN workshoppilot.sessions.workshop_id IS 'the workshop';
+COMMENT ON COLUMN workshoppilot.sessions.started_at IS 'when the session started';
+COMMENT ON COLUMN workshoppilot.sessions.ended_at IS 'when the session ended; NULL while it lasts';
+COMMENT ON COLUMN workshoppilot.sessions.created_at IS 'when the row was inserted';
+
+CREATE TABLE workshoppilot.build_packs (
+	id text PRIMARY KEY NOT NULL
+		DEFAULT workshoppilot.cuid2('bp'::text, 24),	-- added
+	workshop_id text NOT NULL,
+	title text NOT NULL,
+	format_type text NOT NULL,
+	created_at timestamp(3) DEFAULT pg_catalog.now() NOT NULL,
+	updated_at timestamp(3) DEFAULT pg_catalog.now() NOT NULL,
+	-- added
+	CONSTRAINT build_packs_format_type_check
+		CHECK (format_type OPERATOR(pg_catalog.=) ANY (ARRAY['markdown'::text, 'pdf'::text, 'json'::text]))
+);
+COMMENT ON TABLE workshoppilot.build_packs IS 'a build pack of a workshop; its content is assembled from the current step outputs when read';
+COMMENT ON COLUMN workshoppilot.build_packs.id IS 'bp_ + CUID2; generated when the client gives none';
+COMMENT ON COLUMN workshoppilot.build_packs.workshop_id IS 'the workshop';
+COMMENT ON COLUMN workshoppilot.build_packs.title IS 'title of the pack';
+COMMENT ON COLUMN workshoppilot.build_packs.format_type IS 'markdown, pdf or json';
+COMMENT ON COLUMN workshoppilot.build_packs.created_at IS 'when the row was inserted';
+COMMENT ON COLUMN workshoppilot.build_packs.updated_at IS 'when the row was last updated (set by trigger)';
+
+ALTER TABLE workshoppilot.build_packs ADD CONSTRAINT build_packs_workshop_id_workshops_id_fk FOREIGN KEY (workshop_id) REFERENCES workshoppilot.workshops(id) ON DELETE CASCADE ON UPDATE NO ACTION;
+ALTER TABLE workshoppilot.sessions ADD CONSTRAINT sessions_workshop_id_workshops_id_fk FOREIGN KEY (workshop_id) REFERENCES workshoppilot.workshops(id) ON DELETE CASCADE ON UPDATE NO ACTION;
+ALTER TABLE workshoppilot.workshop_members ADD CONSTRAINT workshop_members_workshop_id_workshops_id_fk FOREIGN KEY (workshop_id) REFERENCES workshoppilot.workshops(id) ON DELETE CASCADE ON UPDATE NO ACTION;
+ALTER TABLE workshoppilot.workshop_steps ADD CONSTRAINT workshop_steps_workshop_id_workshops_id_fk FOREIGN KEY (workshop_id) REFERENCES workshoppilot.workshops(id) ON DELETE CASCADE ON UPDATE NO ACTION;
+ALTER TABLE workshoppilot.workshop_steps ADD CONSTRAINT workshop_steps_step_id_step_definitions_id_fk FOREIGN KEY (step_id) REFERENCES workshoppilot.step_definitions(id) ON DELETE NO ACTION ON UPDATE NO ACTION;
+
+CREATE INDEX build_packs_workshop_id_idx ON workshoppilot.build_packs USING btree (workshop_id);
+CREATE INDEX sessions_workshop_id_idx ON workshoppilot.sessions USING btree (workshop_id);
+CREATE INDEX sessions_started_at_idx ON workshoppilot.sessions USING btree (started_at);
+CREATE INDEX workshop_members_workshop_id_idx ON workshoppilot.workshop_members USING btree (workshop_id);
+CREATE INDEX workshop_members_clerk_user_id_idx ON workshoppilot.workshop_members USING btree (clerk_user_id);
+CREATE INDEX workshop_steps_workshop_id_idx ON workshoppilot.workshop_steps USING btree (workshop_id);
+CREATE INDEX workshop_steps_step_id_idx ON workshoppilot.workshop_steps USING btree (step_id);
+CREATE INDEX workshop_steps_status_idx ON workshoppilot.workshop_steps USING btree (status);
+CREATE INDEX workshops_clerk_user_id_idx ON workshoppilot.workshops USING btree (clerk_user_id);
+CREATE INDEX workshops_status_idx ON workshoppilot.workshops USING btree (status);
+CREATE INDEX workshops_org_id_idx ON workshoppilot.workshops USING btree (org_id);
+
+-- User data is dumped by pg_dump.  step_definitions is dumped whole too: its
+-- shipped rows may carry operator edits, and the replace-builtin trigger
+-- below lets the dumped copy replace the one CREATE EXTENSION installs.
+SELECT pg_catalog.pg_extension_config_dump('workshoppilot.workshops', '');
+SELECT pg_catalog.pg_extension_config_dump('workshoppilot.workshop_members', '');
+SELECT pg_catalog.pg_extension_config_dump('workshoppilot.step_definitions', '');
+SELECT pg_catalog.pg_extension_config_dump('workshoppilot.workshop_steps', '');
+SELECT pg_catalog.pg_extension_config_dump('workshoppilot.sessions', '');
+SELECT pg_catalog.pg_extension_config_dump('workshoppilot.build_packs', '');
+
+-- end of section 2
+
+-------------------------------------------------------------------------------
+-- 3. Row triggers of the foundation (src/triggers.c, src/reference.c)
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION workshoppilot.set_updated_at()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'wp_set_updated_at'
+LANGUAGE C;
+COMMENT ON FUNCTION workshoppilot.set_updated_at() IS 'trigger: sets the column named by its argument to now() on every UPDATE';
+
+CREATE TRIGGER set_updated_at BEFORE UPDATE ON workshoppilot.workshops
+	FOR EACH ROW EXECUTE FUNCTION workshoppilot.set_updated_at('updated_at');
+CREATE TRIGGER set_updated_at BEFORE UPDATE ON workshoppilot.step_definitions
+	FOR EACH ROW EXECUTE FUNCTION workshoppilot.set_updated_at('updated_at');
+CREATE TRIGGER set_updated_at BEFORE UPDATE ON workshoppilot.workshop_steps
+	FOR EACH ROW EXECUTE FUNCTION workshoppilot.set_updated_at('updated_at');
+CREATE TRIGGER set_updated_at BEFORE UPDATE ON workshoppilot.build_packs
+	FOR EACH ROW EXECUTE FUNCTION workshoppilot.set_updated_at('updated_at');
+
+CREATE FUNCTION workshoppilot.step_definitions_replace_builtin()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'wp_step_definitions_replace_builtin'
+LANGUAGE C;
+COMMENT ON FUNCTION workshoppilot.step_definitions_replace_builtin() IS 'trigger: an inserted builtin step definition replaces the shipped row with the same id';
+
+CREATE TRIGGER replace_builtin BEFORE INSERT ON workshoppilot.step_definitions
+	FOR EACH ROW EXECUTE FUNCTION workshoppilot.step_definitions_replace_builtin();
+
+-- end of section 3
+
+-------------------------------------------------------------------------------
+-- 4. Workshops API (SQL)
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION workshoppilot.create_workshop(clerk_user_id text, title text, original_idea text,
+											  org_id text DEFAULT NULL, template_id text DEFAULT NULL)
+RETURNS workshoppilot.workshops
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH workshop AS (
+		INSERT INTO workshoppilot.workshops (clerk_user_id, title, original_idea, org_id, template_id)
+		VALUES ($1, $2, $3, $4, $5)
+		RETURNING *
+	), owner AS (
+		INSERT INTO workshoppilot.workshop_members (workshop_id, clerk_user_id, role)
+		SELECT workshop.id, workshop.clerk_user_id, 'owner'::text FROM workshop
+	)
+	SELECT * FROM workshop
+$$;
+COMMENT ON FUNCTION workshoppilot.create_workshop(text, text, text, text, text) IS 'creates a workshop and its owner membership; returns the workshop';
+
+-- end of section 4
+
+-------------------------------------------------------------------------------
+-- 5. Step progress: derived current step, lifecycle trigger, step functions
+--    (src/lookup.c, src/steps.c, src/steps_trigger.c)
+-------------------------------------------------------------------------------
+
+-- end of section 5
+
+-------------------------------------------------------------------------------
+-- 6. JSON Schema validation (src/jsonschema*.c, src/step_outputs.c)
+-------------------------------------------------------------------------------
+
+-- end of section 6
+
+-------------------------------------------------------------------------------
+-- 7. Reference data: the ten shipped step definitions
+-------------------------------------------------------------------------------
+
+INSERT INTO workshoppilot.step_definitions (id, "order", name, description, prompt_template, builtin) VALUES
+('empathize', 1, 'Empathize', 'Understand the people who have the problem: who they are, what they do, what hurts.',
+ 'You are facilitating the Empathize step for the idea: {{original_idea}}. Help the user identify 1-5 personas who would use this product. For each persona, ask about their context, goals and pains, and push for concrete, observable behaviour rather than opinions. Summarise the insights that recur across personas. Finish with personas, insights and a short summary the user confirms.',
+ true),
+('define', 2, 'Define', 'Turn what was learned into one sharp problem statement.',
+ 'You are facilitating the Define step. Using the personas and insights from Empathize, help the user write a problem statement in the form "[persona] needs a way to [need] because [insight]". Challenge statements that prescribe a solution or are too broad. Agree on the primary persona, the core need, and two or three "How might we" questions.',
+ true),
+('ideate', 3, 'Ideate', 'Generate many possible solutions, then pick the most promising.',
+ 'You are facilitating the Ideate step. Starting from the problem statement and "How might we" questions, help the user generate at least ten distinct ideas, encouraging quantity and wild variations before judgement. Then cluster them and help the user choose up to three to carry forward, with a one-sentence rationale each.',
+ true),
+('prototype', 4, 'Prototype', 'Make the chosen ideas tangible enough to test.',
+ 'You are facilitating the Prototype step. For each idea carried forward from Ideate, help the user describe the smallest prototype that would let a real user react to it: its form (sketch, clickable mock, script, concierge test), the key screens or moments, and the assumption it is meant to test.',
+ true),
+('test', 5, 'Test', 'Put the prototypes in front of users and learn what holds up.',
+ 'You are facilitating the Test step. Help the user plan and record tests of each prototype with people matching the personas: what was shown, what people did and said, and which assumptions were confirmed or refuted. Summarise the results and what should change before building.',
+ true),
+('prioritize', 6, 'Prioritize', 'Decide what to build first.',
+ 'You are facilitating the Prioritize step. From the tested prototypes, list the candidate features and help the user score each for user value and effort, then rank them into must-have, should-have and later. Keep the first release small enough to build in weeks, and record why each must-have earns its place.',
+ true),
+('architect', 7, 'Architect', 'Sketch the system that delivers the must-have features.',
+ 'You are facilitating the Architect step. For the prioritised features, help the user outline the components of the system (front end, back end, data store, third-party services), the main data entities and how they relate, and the key technical decisions with their trade-offs. Prefer boring, proven technology unless a feature demands otherwise.',
+ true),
+('spec', 8, 'Spec', 'Write the specification a developer can build from.',
+ 'You are facilitating the Spec step. Turn the architecture and prioritised features into a specification: for each feature its behaviour, inputs and outputs, edge cases and acceptance criteria, plus non-functional requirements (performance, security, accessibility). Ask about anything ambiguous rather than guessing.',
+ true),
+('story', 9, 'Story', 'Break the spec into user stories ready for a backlog.',
+ 'You are facilitating the Story step. Break the spec into user stories of the form "As a [persona], I want [capability] so that [benefit]", each with acceptance criteria and a rough size. Order them so that each story delivers something usable, and flag dependencies between them.',
+ true),
+('pack', 10, 'Pack', 'Assemble everything into the Build Pack.',
+ 'You are facilitating the Pack step. Assemble the outputs of all earlier steps into a Build Pack a developer or coding agent can build from: a short overview, the problem and personas, the prioritised features, the architecture, the spec and the stories. Check it for gaps and contradictions and confirm the final contents with the user.',
+ true);
+
+-- end of section 7
+
+-------------------------------------------------------------------------------
+-- 8. Privileges
+-------------------------------------------------------------------------------
+
+-- A trusted extension's objects belong to the bootstrap superuser.  The role
+-- that ran CREATE EXTENSION (@extowner@, a database owner on managed
+-- Postgres) gets full use of them, with the right to grant that use on to
+-- the app's own roles.
+GRANT USAGE ON SCHEMA workshoppilot TO @extowner@ WITH GRANT OPTION;
+GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER
+	ON ALL TABLES IN SCHEMA workshoppilot TO @extowner@ WITH GRANT OPTION;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA workshoppilot TO @extowner@ WITH GRANT OPTION;

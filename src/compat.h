@@ -1,0 +1,24 @@
+/*
+ * src/compat.h
+ *
+ * Every difference between the PostgreSQL major versions we build on (14-18)
+ * lives here, so the rest of the code is written against one API.
+ */
+#ifndef WP_COMPAT_H
+#define WP_COMPAT_H
+
+#include "utils/guc.h"
+
+/* PG 15 renamed EmitWarningsOnPlaceholders to MarkGUCPrefixReserved. */
+#if PG_VERSION_NUM < 150000
+#define MarkGUCPrefixReserved(prefix) EmitWarningsOnPlaceholders(prefix)
+#endif
+
+/* PG 18 adds name and version to the module magic block. */
+#if PG_VERSION_NUM >= 180000
+#define WP_MODULE_MAGIC PG_MODULE_MAGIC_EXT(.name = "workshoppilot", .version = WP_VERSION)
+#else
+#define WP_MODULE_MAGIC PG_MODULE_MAGIC
+#endif
+
+#endif							/* WP_COMPAT_H */

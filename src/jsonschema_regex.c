@@ -1,0 +1,8 @@
+/*
+ * src/jsonschema_regex.c
+ *
+ * PLACEHOLDER: not written yet.
+ */
+#include "postgres.h"
+
+#include "workshoppilot.h"

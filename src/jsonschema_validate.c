@@ -1,0 +1,8 @@
+/*
+ * src/jsonschema_validate.c
+ *
+ * PLACEHOLDER: not written yet.
+ */
+#include "postgres.h"
+
+#include "workshoppilot.h"

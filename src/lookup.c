@@ -1,0 +1,17 @@
+/*
+ * src/lookup.c
+ *
+ * PLACEHOLDER: not written yet.
+ */
+#include "postgres.h"
+
+#include "workshoppilot.h"
+
+/*
+ * WpLookupInit
+ *		PLACEHOLDER: registers nothing yet.
+ */
+void
+WpLookupInit(void)
+{
+}

@@ -1,0 +1,8 @@
+/*
+ * src/step_outputs.c
+ *
+ * PLACEHOLDER: not written yet.
+ */
+#include "postgres.h"
+
+#include "workshoppilot.h"

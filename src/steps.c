@@ -1,0 +1,8 @@
+/*
+ * src/steps.c
+ *
+ * PLACEHOLDER: not written yet.
+ */
+#include "postgres.h"
+
+#include "workshoppilot.h"

@@ -1,0 +1,104 @@
+/*
+ * src/triggers.c
+ *
+ * The updated_at trigger: on every UPDATE of a row, set a timestamp column to
+ * the current transaction time, whatever the client wrote there.
+ *
+ * Modelled on contrib/spi/moddatetime.c.  The value is "the same kind of
+ * value" a DEFAULT now() would give the column: for `timestamp` columns the
+ * transaction start time converted to the session time zone, for
+ * `timestamptz` the instant itself; both rounded to the column's declared
+ * precision (timestamp(3) keeps milliseconds), because a trigger that writes
+ * into the tuple directly bypasses the typmod coercion an INSERT would do.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "fmgr.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+
+#include "workshoppilot.h"
+
+PG_FUNCTION_INFO_V1(wp_set_updated_at);
+
+/*
+ * wp_set_updated_at() -> trigger
+ *		BEFORE UPDATE ... FOR EACH ROW trigger taking one argument, the name
+ *		of a timestamp(tz) column.  Returns the new row with that column set
+ *		to now(), rounded to the column's typmod.
+ *
+ *		Called any other way it raises 39P01 (trigger protocol violated); a
+ *		missing, unknown or wrongly typed column raises 09000 (triggered
+ *		action exception) naming the trigger and the table.
+ */
+Datum
+wp_set_updated_at(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	Trigger    *trigger;
+	Relation	rel;
+	TupleDesc	tupdesc;
+	const char *colname;
+	int			attnum;
+	Form_pg_attribute attr;
+	Datum		value;
+	bool		isnull = false;
+	HeapTuple	newtuple;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("set_updated_at: not called by trigger manager")));
+	if (!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
+		!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
+		!TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("set_updated_at: must be fired BEFORE UPDATE FOR EACH ROW")));
+
+	trigger = trigdata->tg_trigger;
+	rel = trigdata->tg_relation;
+	tupdesc = RelationGetDescr(rel);
+
+	if (trigger->tgnargs != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+				 errmsg("trigger \"%s\" on \"%s\" needs exactly one argument",
+						trigger->tgname, RelationGetRelationName(rel)),
+				 errhint("Pass the name of the timestamp column to set, e.g. 'updated_at'.")));
+
+	colname = trigger->tgargs[0];
+	attnum = SPI_fnumber(tupdesc, colname);
+	if (attnum <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+				 errmsg("trigger \"%s\" on \"%s\": column \"%s\" does not exist",
+						trigger->tgname, RelationGetRelationName(rel), colname)));
+	attr = TupleDescAttr(tupdesc, attnum - 1);
+
+	if (attr->atttypid == TIMESTAMPOID)
+		value = DirectFunctionCall1(timestamptz_timestamp,
+									TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()));
+	else if (attr->atttypid == TIMESTAMPTZOID)
+		value = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+				 errmsg("trigger \"%s\" on \"%s\": column \"%s\" is not of type timestamp or timestamptz",
+						trigger->tgname, RelationGetRelationName(rel), colname)));
+
+	/* timestamp(p) and timestamptz(p) share the same rounding function */
+	if (attr->atttypmod >= 0)
+		value = DirectFunctionCall2(timestamp_scale, value,
+									Int32GetDatum(attr->atttypmod));
+
+	newtuple = heap_modify_tuple_by_cols(trigdata->tg_newtuple, tupdesc,
+										 1, &attnum, &value, &isnull);
+	return PointerGetDatum(newtuple);
+}

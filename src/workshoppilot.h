@@ -1,0 +1,25 @@
+/*
+ * src/workshoppilot.h
+ *
+ * Names and cross-file entry points shared by the workshoppilot sources.
+ * The extension is not relocatable: its objects always live in the schema
+ * named here, which is how the C code finds its own tables.
+ */
+#ifndef WORKSHOPPILOT_H
+#define WORKSHOPPILOT_H
+
+#define WP_VERSION "0.1.0"
+
+#define WP_SCHEMA_NAME "workshoppilot"
+#define WP_WORKSHOPS_TABLE "workshops"
+#define WP_WORKSHOP_MEMBERS_TABLE "workshop_members"
+#define WP_STEP_DEFINITIONS_TABLE "step_definitions"
+#define WP_WORKSHOP_STEPS_TABLE "workshop_steps"
+#define WP_SESSIONS_TABLE "sessions"
+#define WP_BUILD_PACKS_TABLE "build_packs"
+
+/* Per-file initialisation, called from _PG_init (registration only). */
+extern void WpLookupInit(void);
+extern void WpJsonSchemaInit(void);
+
+#endif							/* WORKSHOPPILOT_H */
