@@ -251,6 +251,65 @@ COMMENT ON FUNCTION workshoppilot.create_workshop(text, text, text, text, text) 
 --    (src/lookup.c, src/steps.c, src/steps_trigger.c)
 -------------------------------------------------------------------------------
 
+-- Every backend caches the step definitions (src/lookup.c); this trigger
+-- tells all of them when the table changes.
+CREATE FUNCTION workshoppilot.step_definitions_invalidate()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'wp_step_definitions_invalidate'
+LANGUAGE C;
+COMMENT ON FUNCTION workshoppilot.step_definitions_invalidate() IS 'trigger: makes every backend drop its cached step definitions';
+
+CREATE TRIGGER invalidate_cache AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON workshoppilot.step_definitions
+	FOR EACH STATEMENT EXECUTE FUNCTION workshoppilot.step_definitions_invalidate();
+
+CREATE FUNCTION workshoppilot.workshop_steps_lifecycle()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'wp_workshop_steps_lifecycle'
+LANGUAGE C;
+COMMENT ON FUNCTION workshoppilot.workshop_steps_lifecycle() IS 'trigger: step timestamps (BEFORE), re-edit cascade and workshop status (AFTER)';
+
+CREATE TRIGGER lifecycle BEFORE INSERT OR UPDATE ON workshoppilot.workshop_steps
+	FOR EACH ROW EXECUTE FUNCTION workshoppilot.workshop_steps_lifecycle();
+CREATE TRIGGER lifecycle_after AFTER INSERT OR UPDATE OR DELETE ON workshoppilot.workshop_steps
+	FOR EACH ROW EXECUTE FUNCTION workshoppilot.workshop_steps_lifecycle();
+
+CREATE FUNCTION workshoppilot.current_step(workshop_id text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'wp_current_step'
+LANGUAGE C STABLE PARALLEL SAFE STRICT;
+COMMENT ON FUNCTION workshoppilot.current_step(text) IS 'id of the first step, by order, that is not complete for the workshop; NULL when all are';
+
+CREATE FUNCTION workshoppilot.workshop_progress(workshop_id text,
+	OUT current_step text, OUT completed integer, OUT total integer, OUT percent integer)
+RETURNS record
+AS 'MODULE_PATHNAME', 'wp_workshop_progress'
+LANGUAGE C STABLE PARALLEL SAFE STRICT;
+COMMENT ON FUNCTION workshoppilot.workshop_progress(text) IS 'current step, completed and total step counts, and percent complete of the workshop';
+
+CREATE FUNCTION workshoppilot.start_step(workshop_id text, step_id text)
+RETURNS workshoppilot.workshop_steps
+AS 'MODULE_PATHNAME', 'wp_start_step'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION workshoppilot.start_step(text, text) IS 'marks the step in_progress (creating its row) unless already in_progress or complete; returns the row';
+
+CREATE FUNCTION workshoppilot.complete_step(workshop_id text, step_id text, output jsonb)
+RETURNS workshoppilot.workshop_steps
+AS 'MODULE_PATHNAME', 'wp_complete_step'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION workshoppilot.complete_step(text, text, jsonb) IS 'marks the step complete with this output (creating its row); returns the row';
+
+CREATE FUNCTION workshoppilot.skip_step(workshop_id text, step_id text)
+RETURNS workshoppilot.workshop_steps
+AS 'MODULE_PATHNAME', 'wp_skip_step'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION workshoppilot.skip_step(text, text) IS 'marks the step complete with no output (creating its row) unless already complete; returns the row';
+
+CREATE FUNCTION workshoppilot.step_context(workshop_id text, step_id text)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'wp_step_context'
+LANGUAGE C STABLE PARALLEL SAFE STRICT;
+COMMENT ON FUNCTION workshoppilot.step_context(text, text) IS 'outputs of the earlier steps of the workshop, as an object keyed by step id';
+
 -- end of section 5
 
 -------------------------------------------------------------------------------

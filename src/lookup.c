@@ -1,17 +1,515 @@
 /*
  * src/lookup.c
  *
- * PLACEHOLDER: not written yet.
+ * Fast readers of the extension's own tables, with their per-backend cache.
+ *
+ * current_step() and workshop_progress() run on every page view, so they
+ * must not plan SQL per call.  This file keeps, per backend:
+ *
+ *	- the OIDs of the tables and indexes it reads, and the attribute numbers
+ *	  of the columns it reads, found by name in the fixed schema
+ *	  "workshoppilot" (the extension is not relocatable);
+ *	- the step definitions (id and "order"), sorted by "order".
+ *
+ * and answers "which steps of this workshop are complete" with two direct
+ * btree probes: one on workshops_pkey (does the workshop exist) and one on
+ * workshop_steps_workshop_step_unique with its leading column only (all step
+ * rows of the workshop; at most one per step definition).
+ *
+ * Caching rules
+ *	- Everything lives in WpLookupContext, a child of CacheMemoryContext.
+ *	- A relcache invalidation callback (registered once, in WpLookupInit)
+ *	  only clears validity flags; memory is released when the cache is next
+ *	  rebuilt.  Callers may therefore keep a pointer to the cached array for
+ *	  the rest of one call even if opening a relation accepts invalidation
+ *	  messages midway.  A pointer must never be kept across calls.
+ *	- An invalidation of step_definitions (or a full reset) drops the step
+ *	  definitions; an invalidation of any relation whose OID is cached (drop,
+ *	  rename, index change, DROP EXTENSION) drops the OIDs too.
+ *	- Other backends learn of changes to step_definitions because a
+ *	  statement-level AFTER trigger on that table (wp_step_definitions_
+ *	  invalidate, below) sends a relcache invalidation for it, which every
+ *	  backend processes at its next transaction start or lock acquisition.
+ *	  The backend that made the change processes it at its next command.
+ *	- The step definitions are read with the caller's snapshot.  Under
+ *	  REPEATABLE READ or SERIALIZABLE that snapshot may be older than the
+ *	  latest committed state, so such a copy is dropped at the end of the
+ *	  transaction that built it (an XactCallback), and the next transaction
+ *	  reads afresh.  A READ COMMITTED copy is the latest committed state and
+ *	  stays valid until an invalidation arrives.
+ *	- An aborted (sub)transaction that changed step_definitions replays its
+ *	  invalidations locally at abort, which drops a copy that saw them.
+ *
+ * Locking: AccessShareLock on every relation read, held to transaction end
+ * as usual.
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/skey.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "commands/trigger.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+
 #include "workshoppilot.h"
+
+/* Relation and attribute identities, found by name. */
+typedef struct WpLookupOids
+{
+	Oid			workshops;
+	Oid			workshops_pkey;
+	Oid			step_definitions;
+	Oid			workshop_steps;
+	Oid			workshop_steps_unique;	/* (workshop_id, step_id) */
+	AttrNumber	defs_id_att;
+	AttrNumber	defs_order_att;
+	AttrNumber	steps_step_id_att;
+	AttrNumber	steps_status_att;
+} WpLookupOids;
+
+static MemoryContext WpLookupContext = NULL;
+
+static bool oids_valid = false;
+static WpLookupOids oids;
+
+static bool defs_valid = false;
+static bool defs_xact_scoped = false;
+static WpStepDefs defs;
+static MemoryContext defs_context = NULL;
+
+/*
+ * WpLookupRelcacheCallback
+ *		Relcache invalidation callback.  relid is InvalidOid for "reset
+ *		everything".  Only clears flags (see the file header).
+ */
+static void
+WpLookupRelcacheCallback(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || !oids_valid)
+	{
+		oids_valid = false;
+		defs_valid = false;
+		return;
+	}
+	if (relid == oids.step_definitions)
+		defs_valid = false;
+	if (relid == oids.workshops || relid == oids.workshops_pkey ||
+		relid == oids.step_definitions || relid == oids.workshop_steps ||
+		relid == oids.workshop_steps_unique)
+	{
+		oids_valid = false;
+		defs_valid = false;
+	}
+}
+
+/*
+ * WpLookupXactCallback
+ *		Drops a step definition copy read under a transaction-lifetime
+ *		snapshot when that transaction ends (see the file header).
+ */
+static void
+WpLookupXactCallback(XactEvent event, void *arg)
+{
+	if (defs_xact_scoped)
+	{
+		defs_valid = false;
+		defs_xact_scoped = false;
+	}
+}
 
 /*
  * WpLookupInit
- *		PLACEHOLDER: registers nothing yet.
+ *		Registers the invalidation and transaction callbacks.  Called once
+ *		per process from _PG_init; allocates nothing.
  */
 void
 WpLookupInit(void)
 {
+	CacheRegisterRelcacheCallback(WpLookupRelcacheCallback, (Datum) 0);
+	RegisterXactCallback(WpLookupXactCallback, NULL);
+}
+
+/*
+ * missing_object
+ *		Raises 55000 for a table, index or column of the extension that
+ *		cannot be found: the extension is not installed in this database, or
+ *		someone altered its objects.
+ */
+static void
+missing_object(const char *what, const char *name)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("%s \"%s.%s\" does not exist", what, WP_SCHEMA_NAME, name),
+			 errhint("Run CREATE EXTENSION workshoppilot in this database.")));
+}
+
+/*
+ * lookup_relid / lookup_attnum
+ *		Name to OID / attribute number, raising 55000 when missing.
+ */
+static Oid
+lookup_relid(Oid nsp, const char *name, const char *what)
+{
+	Oid			relid = get_relname_relid(name, nsp);
+
+	if (!OidIsValid(relid))
+		missing_object(what, name);
+	return relid;
+}
+
+static AttrNumber
+lookup_attnum(Oid relid, const char *relname, const char *attname)
+{
+	AttrNumber	attnum = get_attnum(relid, attname);
+
+	if (attnum == InvalidAttrNumber)
+	{
+		char	   *qualified = psprintf("%s.%s", relname, attname);
+
+		missing_object("column", qualified);
+	}
+	return attnum;
+}
+
+/*
+ * ensure_oids
+ *		Fills the OID cache if it is not valid.  Raises 55000 when the
+ *		extension's schema or one of its objects is missing.
+ */
+static void
+ensure_oids(void)
+{
+	Oid			nsp;
+	WpLookupOids o;
+
+	if (oids_valid)
+		return;
+
+	nsp = get_namespace_oid(WP_SCHEMA_NAME, true);
+	if (!OidIsValid(nsp))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("schema \"%s\" does not exist", WP_SCHEMA_NAME),
+				 errhint("Run CREATE EXTENSION workshoppilot in this database.")));
+
+	o.workshops = lookup_relid(nsp, WP_WORKSHOPS_TABLE, "table");
+	o.workshops_pkey = lookup_relid(nsp, "workshops_pkey", "index");
+	o.step_definitions = lookup_relid(nsp, WP_STEP_DEFINITIONS_TABLE, "table");
+	o.workshop_steps = lookup_relid(nsp, WP_WORKSHOP_STEPS_TABLE, "table");
+	o.workshop_steps_unique = lookup_relid(nsp, "workshop_steps_workshop_step_unique", "index");
+	o.defs_id_att = lookup_attnum(o.step_definitions, WP_STEP_DEFINITIONS_TABLE, "id");
+	o.defs_order_att = lookup_attnum(o.step_definitions, WP_STEP_DEFINITIONS_TABLE, "order");
+	o.steps_step_id_att = lookup_attnum(o.workshop_steps, WP_WORKSHOP_STEPS_TABLE, "step_id");
+	o.steps_status_att = lookup_attnum(o.workshop_steps, WP_WORKSHOP_STEPS_TABLE, "status");
+
+	/*
+	 * An invalidation accepted by the catalog lookups above may have
+	 * concerned relations we had not cached yet; nothing to redo.
+	 */
+	oids = o;
+	oids_valid = true;
+}
+
+/*
+ * compare_defs
+ *		qsort comparator: by "order" ascending (unique by constraint).
+ */
+static int
+compare_defs(const void *a, const void *b)
+{
+	int32		oa = ((const WpStepDef *) a)->order;
+	int32		ob = ((const WpStepDef *) b)->order;
+
+	return (oa > ob) - (oa < ob);
+}
+
+/*
+ * current_snapshot
+ *		The snapshot a STABLE function should read with: the active one.
+ */
+static Snapshot
+current_snapshot(void)
+{
+	if (ActiveSnapshotSet())
+		return GetActiveSnapshot();
+	return GetTransactionSnapshot();
+}
+
+/*
+ * ensure_defs
+ *		Fills the step definition cache if it is not valid, reading
+ *		step_definitions with the caller's snapshot.  Requires valid OIDs.
+ */
+static void
+ensure_defs(void)
+{
+	Relation	rel;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	TupleDesc	tupdesc;
+	MemoryContext newcxt;
+	MemoryContext oldcxt;
+	WpStepDefs	d;
+	int			allocated = 16;
+
+	if (defs_valid)
+		return;
+
+	if (WpLookupContext == NULL)
+		WpLookupContext = AllocSetContextCreate(CacheMemoryContext,
+												"workshoppilot lookup cache",
+												ALLOCSET_SMALL_SIZES);
+
+	/*
+	 * Build under the caller's context, so that an error frees the partial
+	 * copy; move it under the cache context once complete.
+	 */
+	newcxt = AllocSetContextCreate(CurrentMemoryContext,
+								   "workshoppilot step definitions",
+								   ALLOCSET_SMALL_SIZES);
+
+	rel = table_open(oids.step_definitions, AccessShareLock);
+	tupdesc = RelationGetDescr(rel);
+
+	d.ndefs = 0;
+	d.defs = MemoryContextAlloc(newcxt, allocated * sizeof(WpStepDef));
+	scan = systable_beginscan(rel, InvalidOid, false, current_snapshot(), 0, NULL);
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+	{
+		Datum		id;
+		Datum		order;
+		bool		id_null;
+		bool		order_null;
+
+		CHECK_FOR_INTERRUPTS();
+		id = heap_getattr(tuple, oids.defs_id_att, tupdesc, &id_null);
+		order = heap_getattr(tuple, oids.defs_order_att, tupdesc, &order_null);
+		if (id_null || order_null)
+			continue;			/* impossible: both are NOT NULL */
+		if (d.ndefs == allocated)
+		{
+			if ((Size) allocated * 2 * sizeof(WpStepDef) > MaxAllocSize)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("too many step definitions")));
+			allocated *= 2;
+			d.defs = repalloc(d.defs, allocated * sizeof(WpStepDef));
+		}
+		oldcxt = MemoryContextSwitchTo(newcxt);
+		d.defs[d.ndefs].id = DatumGetTextPCopy(id);
+		MemoryContextSwitchTo(oldcxt);
+		d.defs[d.ndefs].order = DatumGetInt32(order);
+		d.ndefs++;
+	}
+	systable_endscan(scan);
+	table_close(rel, NoLock);
+
+	qsort(d.defs, d.ndefs, sizeof(WpStepDef), compare_defs);
+
+	MemoryContextSetParent(newcxt, WpLookupContext);
+	if (defs_context != NULL)
+		MemoryContextDelete(defs_context);
+	defs_context = newcxt;
+	defs = d;
+	defs_valid = true;
+	defs_xact_scoped = IsolationUsesXactSnapshot();
+}
+
+/*
+ * WpLookupStepDefinitions
+ *		The step definitions sorted by "order", as the caller's snapshot
+ *		sees them (see the caching rules above).  The result is owned by the
+ *		cache: read it during the current call only.  Raises 55000 when the
+ *		extension is missing.
+ */
+const WpStepDefs *
+WpLookupStepDefinitions(void)
+{
+	ensure_oids();
+	ensure_defs();
+	return &defs;
+}
+
+/*
+ * WpStepDefIndex
+ *		Position of the step definition with this id in defs, or -1.
+ */
+int
+WpStepDefIndex(const WpStepDefs *d, const char *id, int len)
+{
+	int			i;
+
+	for (i = 0; i < d->ndefs; i++)
+	{
+		const text *t = d->defs[i].id;
+
+		if (VARSIZE_ANY_EXHDR(t) == len && memcmp(VARDATA_ANY(t), id, len) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * text_key
+ *		Equality scan key on the first column of an index over text, with
+ *		the index's own collation (the btree descent compares with it).
+ */
+static void
+text_key(ScanKey key, Relation index, AttrNumber heap_attno, text *value)
+{
+	ScanKeyEntryInitialize(key, 0, heap_attno, BTEqualStrategyNumber,
+						   InvalidOid, index->rd_indcollation[0],
+						   F_TEXTEQ, PointerGetDatum(value));
+}
+
+/*
+ * WpLookupStepProgress
+ *		Fills *progress for the workshop with id workshop_id, reading with
+ *		the caller's snapshot through two index probes.  A step counts as
+ *		complete only if its row says 'complete'; a missing row is
+ *		not_started; rows whose step is not (or no longer) defined are
+ *		ignored.  current_id is a copy in the caller's memory context, NULL
+ *		when every step is complete.  Raises 42704 for an unknown workshop
+ *		and 55000 when the extension is missing.
+ */
+void
+WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
+{
+	Relation	workshops;
+	Relation	workshops_pkey;
+	Relation	steps;
+	Relation	steps_unique;
+	Snapshot	snapshot = current_snapshot();
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	TupleDesc	steps_desc;
+	bool		found;
+	const WpStepDefs *d;
+	bool		complete_buf[32];
+	bool	   *complete;
+	int			i;
+
+	ensure_oids();
+
+	/*
+	 * Take every lock first: acquiring one may accept invalidations, which
+	 * only clear flags, so the definitions fetched afterwards are the
+	 * freshest this call can see.
+	 */
+	workshops = table_open(oids.workshops, AccessShareLock);
+	workshops_pkey = index_open(oids.workshops_pkey, AccessShareLock);
+	steps = table_open(oids.workshop_steps, AccessShareLock);
+	steps_unique = index_open(oids.workshop_steps_unique, AccessShareLock);
+
+	/* the primary key has one column, id */
+	text_key(&key, workshops_pkey, workshops_pkey->rd_index->indkey.values[0],
+			 workshop_id);
+	scan = systable_beginscan_ordered(workshops, workshops_pkey, snapshot, 1, &key);
+	found = HeapTupleIsValid(systable_getnext_ordered(scan, ForwardScanDirection));
+	systable_endscan_ordered(scan);
+	if (!found)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("workshop \"%s\" does not exist",
+						text_to_cstring(workshop_id))));
+
+	if (!oids_valid)
+		ensure_oids();			/* an invalidation arrived; names still hold */
+	ensure_defs();
+	d = &defs;
+
+	complete = d->ndefs <= lengthof(complete_buf) ? complete_buf :
+		palloc(d->ndefs * sizeof(bool));
+	memset(complete, 0, d->ndefs * sizeof(bool));
+
+	steps_desc = RelationGetDescr(steps);
+	/* workshop_id is the leading column of (workshop_id, step_id) */
+	text_key(&key, steps_unique, steps_unique->rd_index->indkey.values[0],
+			 workshop_id);
+	scan = systable_beginscan_ordered(steps, steps_unique, snapshot, 1, &key);
+	while (HeapTupleIsValid(tuple = systable_getnext_ordered(scan, ForwardScanDirection)))
+	{
+		Datum		status;
+		Datum		step_id;
+		bool		isnull;
+		text	   *s;
+		int			pos;
+
+		CHECK_FOR_INTERRUPTS();
+		status = heap_getattr(tuple, oids.steps_status_att, steps_desc, &isnull);
+		if (isnull)
+			continue;
+		s = (text *) DatumGetPointer(status);
+		if (VARATT_IS_EXTENDED(s))
+			s = pg_detoast_datum_packed(s);
+		if (VARSIZE_ANY_EXHDR(s) != 8 || memcmp(VARDATA_ANY(s), "complete", 8) != 0)
+			continue;
+		step_id = heap_getattr(tuple, oids.steps_step_id_att, steps_desc, &isnull);
+		if (isnull)
+			continue;
+		s = (text *) DatumGetPointer(step_id);
+		if (VARATT_IS_EXTENDED(s))
+			s = pg_detoast_datum_packed(s);
+		pos = WpStepDefIndex(d, VARDATA_ANY(s), VARSIZE_ANY_EXHDR(s));
+		if (pos >= 0)
+			complete[pos] = true;
+	}
+	systable_endscan_ordered(scan);
+
+	progress->total = d->ndefs;
+	progress->completed = 0;
+	progress->current_id = NULL;
+	for (i = 0; i < d->ndefs; i++)
+	{
+		if (complete[i])
+			progress->completed++;
+		else if (progress->current_id == NULL)
+			progress->current_id = DatumGetTextPCopy(PointerGetDatum(d->defs[i].id));
+	}
+
+	index_close(steps_unique, NoLock);
+	table_close(steps, NoLock);
+	index_close(workshops_pkey, NoLock);
+	table_close(workshops, NoLock);
+}
+
+PG_FUNCTION_INFO_V1(wp_step_definitions_invalidate);
+
+/*
+ * wp_step_definitions_invalidate() -> trigger
+ *		AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ... FOR EACH STATEMENT
+ *		trigger on workshoppilot.step_definitions.  Sends a relcache
+ *		invalidation for the table, so that every backend (this one at its
+ *		next command, the others once this transaction commits) drops its
+ *		cached step definitions.  Raises 39P01 when called any other way.
+ */
+Datum
+wp_step_definitions_invalidate(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) ||
+		!TRIGGER_FIRED_FOR_STATEMENT(trigdata->tg_event) ||
+		!TRIGGER_FIRED_AFTER(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("step_definitions_invalidate: must be fired AFTER ... FOR EACH STATEMENT")));
+
+	CacheInvalidateRelcache(trigdata->tg_relation);
+	return PointerGetDatum(NULL);
 }
