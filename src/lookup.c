@@ -11,10 +11,11 @@
  *	  "workshoppilot" (the extension is not relocatable);
  *	- the step definitions (id and "order"), sorted by "order".
  *
- * and answers "which steps of this workshop are complete" with two direct
- * btree probes: one on workshops_pkey (does the workshop exist) and one on
- * workshop_steps_workshop_step_unique with its leading column only (all step
- * rows of the workshop; at most one per step definition).
+ * and answers "which steps of this workshop are complete" with one direct
+ * btree probe on workshop_steps_workshop_step_unique with its leading column
+ * only (all step rows of the workshop; at most one per step definition),
+ * plus, only when the workshop has no step rows, a probe on workshops_pkey
+ * to tell "not started" from "no such workshop".
  *
  * Caching rules
  *	- Everything lives in WpLookupContext, a child of CacheMemoryContext.
@@ -379,7 +380,7 @@ text_key(ScanKey key, Relation index, AttrNumber heap_attno, text *value)
 /*
  * WpLookupStepProgress
  *		Fills *progress for the workshop with id workshop_id, reading with
- *		the caller's snapshot through two index probes.  A step counts as
+ *		the caller's snapshot through one index probe (two when the workshop has no step rows).  A step counts as
  *		complete only if its row says 'complete'; a missing row is
  *		not_started; rows whose step is not (or no longer) defined are
  *		ignored.  current_id is a copy in the caller's memory context, NULL
@@ -389,8 +390,6 @@ text_key(ScanKey key, Relation index, AttrNumber heap_attno, text *value)
 void
 WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
 {
-	Relation	workshops;
-	Relation	workshops_pkey;
 	Relation	steps;
 	Relation	steps_unique;
 	Snapshot	snapshot = current_snapshot();
@@ -398,7 +397,7 @@ WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
 	SysScanDesc scan;
 	HeapTuple	tuple;
 	TupleDesc	steps_desc;
-	bool		found;
+	int			nrows = 0;
 	const WpStepDefs *d;
 	bool		complete_buf[32];
 	bool	   *complete;
@@ -407,29 +406,14 @@ WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
 	ensure_oids();
 
 	/*
-	 * Take every lock first: acquiring one may accept invalidations, which
-	 * only clear flags, so the definitions fetched afterwards are the
-	 * freshest this call can see.
+	 * Lock first: acquiring a lock may accept invalidations (which only
+	 * clear flags), so the definitions fetched afterwards are the freshest
+	 * this call can see.
 	 */
-	workshops = table_open(oids.workshops, AccessShareLock);
-	workshops_pkey = index_open(oids.workshops_pkey, AccessShareLock);
 	steps = table_open(oids.workshop_steps, AccessShareLock);
 	steps_unique = index_open(oids.workshop_steps_unique, AccessShareLock);
-
-	/* the primary key has one column, id */
-	text_key(&key, workshops_pkey, workshops_pkey->rd_index->indkey.values[0],
-			 workshop_id);
-	scan = systable_beginscan_ordered(workshops, workshops_pkey, snapshot, 1, &key);
-	found = HeapTupleIsValid(systable_getnext_ordered(scan, ForwardScanDirection));
-	systable_endscan_ordered(scan);
-	if (!found)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("workshop \"%s\" does not exist",
-						text_to_cstring(workshop_id))));
-
 	if (!oids_valid)
-		ensure_oids();			/* an invalidation arrived; names still hold */
+		ensure_oids();			/* names still resolve to what we hold */
 	ensure_defs();
 	d = &defs;
 
@@ -451,6 +435,7 @@ WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
 		int			pos;
 
 		CHECK_FOR_INTERRUPTS();
+		nrows++;
 		status = heap_getattr(tuple, oids.steps_status_att, steps_desc, &isnull);
 		if (isnull)
 			continue;
@@ -471,6 +456,34 @@ WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
 	}
 	systable_endscan_ordered(scan);
 
+	/*
+	 * A visible step row implies a visible workshop: the foreign key
+	 * workshop_steps -> workshops (ON DELETE CASCADE) makes both appear and
+	 * disappear in the same transaction.  Only without rows do we need the
+	 * second probe, on workshops_pkey, to tell "no progress yet" from "no
+	 * such workshop".
+	 */
+	if (nrows == 0)
+	{
+		Relation	workshops = table_open(oids.workshops, AccessShareLock);
+		Relation	workshops_pkey = index_open(oids.workshops_pkey, AccessShareLock);
+		bool		found;
+
+		/* the primary key has one column, id */
+		text_key(&key, workshops_pkey, workshops_pkey->rd_index->indkey.values[0],
+				 workshop_id);
+		scan = systable_beginscan_ordered(workshops, workshops_pkey, snapshot, 1, &key);
+		found = HeapTupleIsValid(systable_getnext_ordered(scan, ForwardScanDirection));
+		systable_endscan_ordered(scan);
+		index_close(workshops_pkey, NoLock);
+		table_close(workshops, NoLock);
+		if (!found)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("workshop \"%s\" does not exist",
+							text_to_cstring(workshop_id))));
+	}
+
 	progress->total = d->ndefs;
 	progress->completed = 0;
 	progress->current_id = NULL;
@@ -484,8 +497,6 @@ WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
 
 	index_close(steps_unique, NoLock);
 	table_close(steps, NoLock);
-	index_close(workshops_pkey, NoLock);
-	table_close(workshops, NoLock);
 }
 
 PG_FUNCTION_INFO_V1(wp_step_definitions_invalidate);

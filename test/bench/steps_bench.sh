@@ -1,0 +1,155 @@
+#!/bin/bash
+# test/bench/steps_bench.sh: performance of workshoppilot.current_step (issue 4).
+#
+# Usage: test/bench/steps_bench.sh            (PGHOST/PGPORT/PGUSER of a server
+#                                              with the extension installed;
+#                                              runs as a superuser)
+#   DURATION=10 CLIENTS=2 SIZES="10000 100000 1000000" test/bench/steps_bench.sh
+#
+# Not part of the test suite.  Creates (and at the end drops) the database
+# wp_bench_steps.  Three measurements, each side by side in one run:
+#   1. pgbench -M prepared, 100,000 workshops: current_step for a random
+#      workshop per transaction vs SELECT 1 vs the best plain-SQL query.
+#   2. set-based over all 100,000 workshops: current_step(id) for every row
+#      vs the best set-based plain SQL (answers checked equal first).
+#   3. flatness: server-side cost per call (random workshops, no client
+#      round trip) and pgbench TPS at 10,000 / 100,000 / 1,000,000 workshops.
+# Data: each workshop has one row per step definition (10 per workshop);
+# the first k steps complete, step k+1 in_progress, the rest not_started,
+# with k spread evenly over 0..10 by a hash of the workshop number.
+set -euo pipefail
+
+DB=${DB:-wp_bench_steps}
+DURATION=${DURATION:-10}
+CLIENTS=${CLIENTS:-2}
+SIZES=${SIZES:-"10000 100000 1000000"}
+MAIN=100000
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+psql_db() { psql -X -q -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
+
+load() {	# load N: a fresh database with N workshops and 10*N step rows
+	local n=$1
+	psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+	psql_db <<-SQL
+		CREATE EXTENSION workshoppilot;
+		-- bulk load without the row triggers; the rows are consistent by construction
+		SET session_replication_role = replica;
+		INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea, status)
+		SELECT 'ws_' || g, 'user_' || (g % 1000), 'Workshop ' || g, 'an idea',
+		       CASE (hashint4(g) & 2147483647) % 11 WHEN 0 THEN 'draft' WHEN 10 THEN 'completed' ELSE 'active' END
+		FROM generate_series(1, $n) g;
+		INSERT INTO workshoppilot.workshop_steps (id, workshop_id, step_id, status, output, started_at, completed_at)
+		SELECT 'wst_' || g || '_' || d."order", 'ws_' || g, d.id,
+		       CASE WHEN d."order" <= k THEN 'complete' WHEN d."order" = k + 1 THEN 'in_progress' ELSE 'not_started' END,
+		       CASE WHEN d."order" <= k THEN jsonb_build_object('summary', 'output of ' || d.id) END,
+		       CASE WHEN d."order" <= k + 1 THEN now() END,
+		       CASE WHEN d."order" <= k THEN now() END
+		FROM generate_series(1, $n) g
+		CROSS JOIN LATERAL (SELECT (hashint4(g) & 2147483647) % 11 AS k) kk
+		CROSS JOIN workshoppilot.step_definitions d;
+		RESET session_replication_role;
+		VACUUM ANALYZE;
+	SQL
+}
+
+tps() {	# tps FILE N: pgbench TPS of a script over N workshops
+	pgbench -n -M prepared -c "$CLIENTS" -j "$CLIENTS" -T "$DURATION" -D n="$2" -f "$1" "$DB" 2>/dev/null |
+		sed -n 's/^tps = \([0-9.]*\) .*/\1/p'
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+ms() {	# ms SQL: best of 3 server-side execution times in ms (EXPLAIN ANALYZE, no output transfer)
+	local best=""
+	for _ in 1 2 3; do
+		t=$(psql_db -At -c "EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON) $1" | sed -n 's/^Execution Time: \([0-9.]*\) ms/\1/p')
+		best=$(awk -v a="$t" -v b="$best" 'BEGIN { if (b == "" || a < b) print a; else print b }')
+	done
+	echo "$best"
+}
+
+cat >"$TMP/select1.sql" <<'EOF'
+SELECT 1;
+EOF
+cat >"$TMP/current_step.sql" <<'EOF'
+\set id random(1, :n)
+SELECT workshoppilot.current_step('ws_' || :id);
+EOF
+# plain SQL, fastest form found: index probes per step definition, LIMIT 1
+cat >"$TMP/plain_notexists.sql" <<'EOF'
+\set id random(1, :n)
+SELECT d.id FROM workshoppilot.step_definitions d
+WHERE NOT EXISTS (SELECT FROM workshoppilot.workshop_steps s
+                  WHERE s.workshop_id = 'ws_' || :id AND s.step_id = d.id AND s.status = 'complete')
+ORDER BY d."order" LIMIT 1;
+EOF
+# plain SQL that also tells an unknown workshop apart (zero rows)
+cat >"$TMP/plain_join.sql" <<'EOF'
+\set id random(1, :n)
+SELECT (SELECT d.id FROM workshoppilot.step_definitions d
+        LEFT JOIN workshoppilot.workshop_steps s
+               ON s.workshop_id = w.id AND s.step_id = d.id AND s.status = 'complete'
+        WHERE s.id IS NULL ORDER BY d."order" LIMIT 1)
+FROM workshoppilot.workshops w WHERE w.id = 'ws_' || :id;
+EOF
+
+echo "== loading $MAIN workshops ($((MAIN * 10)) step rows)"
+load $MAIN
+
+echo "== 1. pgbench -M prepared -c $CLIENTS -j $CLIENTS -T $DURATION, $MAIN workshops"
+t_sel1=$(tps "$TMP/select1.sql" $MAIN)
+t_cs=$(tps "$TMP/current_step.sql" $MAIN)
+t_p1=$(tps "$TMP/plain_notexists.sql" $MAIN)
+t_p2=$(tps "$TMP/plain_join.sql" $MAIN)
+t_best=$(awk -v a="$t_p1" -v b="$t_p2" 'BEGIN { print (a > b) ? a : b }')
+printf '%-40s %10s tps\n' "SELECT 1" "$t_sel1" "current_step" "$t_cs" \
+	"plain SQL (NOT EXISTS ... LIMIT 1)" "$t_p1" "plain SQL (workshop + LEFT JOIN)" "$t_p2"
+echo "current_step / SELECT 1          = $(ratio "$t_cs" "$t_sel1")   (target >= 0.90)"
+echo "current_step / best plain SQL    = $(ratio "$t_cs" "$t_best")   (target >= 1.00)"
+
+echo "== 2. set-based over all $MAIN workshops (server execution time, best of 3)"
+Q_C="SELECT workshoppilot.current_step(w.id) FROM workshoppilot.workshops w"
+Q_LATERAL="SELECT w.id, (SELECT d.id FROM workshoppilot.step_definitions d
+  WHERE NOT EXISTS (SELECT FROM workshoppilot.workshop_steps s
+                    WHERE s.workshop_id = w.id AND s.step_id = d.id AND s.status = 'complete')
+  ORDER BY d.\"order\" LIMIT 1) FROM workshoppilot.workshops w"
+Q_HASH="SELECT w.id, x.step FROM workshoppilot.workshops w LEFT JOIN (
+  SELECT DISTINCT ON (w2.id) w2.id, d.id AS step
+  FROM workshoppilot.workshops w2 CROSS JOIN workshoppilot.step_definitions d
+  WHERE NOT EXISTS (SELECT FROM workshoppilot.workshop_steps s
+                    WHERE s.workshop_id = w2.id AND s.step_id = d.id AND s.status = 'complete')
+  ORDER BY w2.id, d.\"order\") x ON x.id = w.id"
+Q_AGG="SELECT w.id, d.id FROM workshoppilot.workshops w
+  LEFT JOIN (SELECT s.workshop_id, array_agg(s.step_id) AS done FROM workshoppilot.workshop_steps s
+             WHERE s.status = 'complete' GROUP BY s.workshop_id) c ON c.workshop_id = w.id
+  LEFT JOIN LATERAL (SELECT d.id FROM workshoppilot.step_definitions d
+                     WHERE d.id <> ALL (coalesce(c.done, '{}')) ORDER BY d.\"order\" LIMIT 1) d ON true"
+same=$(psql_db -At -c "SELECT (SELECT md5(string_agg(coalesce(workshoppilot.current_step(id), '-'), ',' ORDER BY id)) FROM workshoppilot.workshops)
+	      = (SELECT md5(string_agg(coalesce(cs, '-'), ',' ORDER BY id)) FROM ($Q_HASH) h(id, cs))
+	  AND (SELECT md5(string_agg(coalesce(cs, '-'), ',' ORDER BY id)) FROM ($Q_HASH) h(id, cs))
+	      = (SELECT md5(string_agg(coalesce(cs, '-'), ',' ORDER BY id)) FROM ($Q_AGG) h(id, cs))
+	  AND (SELECT md5(string_agg(coalesce(cs, '-'), ',' ORDER BY id)) FROM ($Q_AGG) h(id, cs))
+	      = (SELECT md5(string_agg(coalesce(cs, '-'), ',' ORDER BY id)) FROM ($Q_LATERAL) h(id, cs))")
+echo "answers identical: $same"
+m_c=$(ms "$Q_C")
+m_l=$(ms "$Q_LATERAL")
+m_h=$(ms "$Q_HASH")
+m_a=$(ms "$Q_AGG")
+m_best=$(printf '%s\n' "$m_l" "$m_h" "$m_a" | sort -g | head -1)
+printf '%-40s %10s ms\n' "current_step(id) per row" "$m_c" "plain SQL, correlated NOT EXISTS" "$m_l" \
+	"plain SQL, cross join + anti join" "$m_h" "plain SQL, array_agg + LATERAL" "$m_a"
+echo "best plain SQL / current_step    = $(ratio "$m_best" "$m_c")   (target >= 1.00)"
+
+echo "== 3. flatness (200,000 calls on random workshops, server-side; pgbench TPS)"
+printf '%-12s %14s %14s\n' workshops "us per call" "pgbench tps"
+for n in $SIZES; do
+	[ "$n" = $MAIN ] || load "$n"
+	m=$(ms "SELECT count(workshoppilot.current_step('ws_' || (1 + (hashint4(g) & 2147483647) % $n)))
+	        FROM generate_series(1, 200000) g")
+	t=$(tps "$TMP/current_step.sql" "$n")
+	printf '%-12s %14s %14s\n' "$n" "$(awk -v m="$m" 'BEGIN { printf "%.2f", m * 1000 / 200000 }')" "$t"
+done
+
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB"
