@@ -155,7 +155,8 @@ missing_object(const char *what, const char *name)
 	ereport(ERROR,
 			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 			 errmsg("%s \"%s.%s\" does not exist", what, WP_SCHEMA_NAME, name),
-			 errhint("Run CREATE EXTENSION workshoppilot in this database.")));
+			 errdetail("The extension workshoppilot is not installed in this database, or one of its objects was renamed or dropped."),
+			 errhint("Run CREATE EXTENSION workshoppilot, or restore the object.")));
 }
 
 /*
