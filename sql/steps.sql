@@ -225,10 +225,10 @@ INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea)
 VALUES ('ws_x', 'u', 't', 'i');
 SELECT workshoppilot.current_step('ws_x');
 -- a renamed index is noticed (relcache invalidation) and reported
-ALTER INDEX workshoppilot.workshop_steps_workshop_step_unique RENAME TO renamed_unique;
+ALTER INDEX workshoppilot.workshop_steps_workshop_id_idx RENAME TO renamed_idx;
 SELECT workshoppilot.current_step('ws_x');
 \echo :LAST_ERROR_SQLSTATE
-ALTER INDEX workshoppilot.renamed_unique RENAME TO workshop_steps_workshop_step_unique;
+ALTER INDEX workshoppilot.renamed_idx RENAME TO workshop_steps_workshop_id_idx;
 SELECT workshoppilot.current_step('ws_x');
 ALTER TABLE workshoppilot.workshop_steps RENAME COLUMN status TO state;
 SELECT workshoppilot.current_step('ws_x');

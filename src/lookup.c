@@ -12,8 +12,10 @@
  *	- the step definitions (id and "order"), sorted by "order".
  *
  * and answers "which steps of this workshop are complete" with one direct
- * btree probe on workshop_steps_workshop_step_unique with its leading column
- * only (all step rows of the workshop; at most one per step definition),
+ * btree probe on workshop_steps_workshop_id_idx (all step rows of the
+ * workshop, at most one per step definition by the unique constraint; this
+ * index, deduplicated, holds one posting list per workshop and is about a
+ * quarter of the size of the two-column unique index, so it stays cached),
  * plus, only when the workshop has no step rows, a probe on workshops_pkey
  * to tell "not started" from "no such workshop".
  *
@@ -74,7 +76,7 @@ typedef struct WpLookupOids
 	Oid			workshops_pkey;
 	Oid			step_definitions;
 	Oid			workshop_steps;
-	Oid			workshop_steps_unique;	/* (workshop_id, step_id) */
+	Oid			workshop_steps_ws_idx;	/* (workshop_id) */
 	AttrNumber	defs_id_att;
 	AttrNumber	defs_order_att;
 	AttrNumber	steps_step_id_att;
@@ -109,7 +111,7 @@ WpLookupRelcacheCallback(Datum arg, Oid relid)
 		defs_valid = false;
 	if (relid == oids.workshops || relid == oids.workshops_pkey ||
 		relid == oids.step_definitions || relid == oids.workshop_steps ||
-		relid == oids.workshop_steps_unique)
+		relid == oids.workshop_steps_ws_idx)
 	{
 		oids_valid = false;
 		defs_valid = false;
@@ -212,7 +214,7 @@ ensure_oids(void)
 	o.workshops_pkey = lookup_relid(nsp, "workshops_pkey", "index");
 	o.step_definitions = lookup_relid(nsp, WP_STEP_DEFINITIONS_TABLE, "table");
 	o.workshop_steps = lookup_relid(nsp, WP_WORKSHOP_STEPS_TABLE, "table");
-	o.workshop_steps_unique = lookup_relid(nsp, "workshop_steps_workshop_step_unique", "index");
+	o.workshop_steps_ws_idx = lookup_relid(nsp, "workshop_steps_workshop_id_idx", "index");
 	o.defs_id_att = lookup_attnum(o.step_definitions, WP_STEP_DEFINITIONS_TABLE, "id");
 	o.defs_order_att = lookup_attnum(o.step_definitions, WP_STEP_DEFINITIONS_TABLE, "order");
 	o.steps_step_id_att = lookup_attnum(o.workshop_steps, WP_WORKSHOP_STEPS_TABLE, "step_id");
@@ -392,7 +394,7 @@ void
 WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
 {
 	Relation	steps;
-	Relation	steps_unique;
+	Relation	steps_idx;
 	Snapshot	snapshot = current_snapshot();
 	ScanKeyData key;
 	SysScanDesc scan;
@@ -412,7 +414,7 @@ WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
 	 * this call can see.
 	 */
 	steps = table_open(oids.workshop_steps, AccessShareLock);
-	steps_unique = index_open(oids.workshop_steps_unique, AccessShareLock);
+	steps_idx = index_open(oids.workshop_steps_ws_idx, AccessShareLock);
 	if (!oids_valid)
 		ensure_oids();			/* names still resolve to what we hold */
 	ensure_defs();
@@ -423,10 +425,10 @@ WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
 	memset(complete, 0, d->ndefs * sizeof(bool));
 
 	steps_desc = RelationGetDescr(steps);
-	/* workshop_id is the leading column of (workshop_id, step_id) */
-	text_key(&key, steps_unique, steps_unique->rd_index->indkey.values[0],
+	/* the index has one column, workshop_id */
+	text_key(&key, steps_idx, steps_idx->rd_index->indkey.values[0],
 			 workshop_id);
-	scan = systable_beginscan_ordered(steps, steps_unique, snapshot, 1, &key);
+	scan = systable_beginscan_ordered(steps, steps_idx, snapshot, 1, &key);
 	while (HeapTupleIsValid(tuple = systable_getnext_ordered(scan, ForwardScanDirection)))
 	{
 		Datum		status;
@@ -496,7 +498,7 @@ WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
 			progress->current_id = DatumGetTextPCopy(PointerGetDatum(d->defs[i].id));
 	}
 
-	index_close(steps_unique, NoLock);
+	index_close(steps_idx, NoLock);
 	table_close(steps, NoLock);
 }
 
