@@ -69,6 +69,19 @@
 
 #include "workshoppilot.h"
 
+/* One cached step definition, and the sorted list of them. */
+typedef struct WpStepDef
+{
+	text	   *id;				/* step_definitions.id */
+	int32		order;			/* step_definitions."order" */
+} WpStepDef;
+
+typedef struct WpStepDefs
+{
+	int			ndefs;
+	WpStepDef  *defs;			/* sorted by order */
+} WpStepDefs;
+
 /* Relation and attribute identities, found by name. */
 typedef struct WpLookupOids
 {
@@ -334,26 +347,12 @@ ensure_defs(void)
 }
 
 /*
- * WpLookupStepDefinitions
- *		The step definitions sorted by "order", as the caller's snapshot
- *		sees them (see the caching rules above).  The result is owned by the
- *		cache: read it during the current call only.  Raises 55000 when the
- *		extension is missing.
+ * step_def_index
+ *		Position of the step definition with this id in d, or -1.  A linear
+ *		scan: there are a handful of definitions.
  */
-const WpStepDefs *
-WpLookupStepDefinitions(void)
-{
-	ensure_oids();
-	ensure_defs();
-	return &defs;
-}
-
-/*
- * WpStepDefIndex
- *		Position of the step definition with this id in defs, or -1.
- */
-int
-WpStepDefIndex(const WpStepDefs *d, const char *id, int len)
+static int
+step_def_index(const WpStepDefs *d, const char *id, int len)
 {
 	int			i;
 
@@ -453,7 +452,7 @@ WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
 		s = (text *) DatumGetPointer(step_id);
 		if (VARATT_IS_EXTENDED(s))
 			s = pg_detoast_datum_packed(s);
-		pos = WpStepDefIndex(d, VARDATA_ANY(s), VARSIZE_ANY_EXHDR(s));
+		pos = step_def_index(d, VARDATA_ANY(s), VARSIZE_ANY_EXHDR(s));
 		if (pos >= 0)
 			complete[pos] = true;
 	}

@@ -22,19 +22,7 @@
 extern void WpLookupInit(void);
 extern void WpJsonSchemaInit(void);
 
-/* src/lookup.c: cached step definitions and direct reads of step progress */
-typedef struct WpStepDef
-{
-	text	   *id;				/* step_definitions.id */
-	int32		order;			/* step_definitions."order" */
-} WpStepDef;
-
-typedef struct WpStepDefs
-{
-	int			ndefs;
-	WpStepDef  *defs;			/* sorted by order */
-} WpStepDefs;
-
+/* src/lookup.c: direct reads of step progress through cached lookups */
 typedef struct WpStepProgress
 {
 	text	   *current_id;		/* first step not complete; NULL if none */
@@ -42,8 +30,6 @@ typedef struct WpStepProgress
 	int32		total;			/* number of step definitions */
 } WpStepProgress;
 
-extern const WpStepDefs *WpLookupStepDefinitions(void);
-extern int	WpStepDefIndex(const WpStepDefs *defs, const char *id, int len);
 extern void WpLookupStepProgress(text *workshop_id, WpStepProgress *progress);
 
 #endif							/* WORKSHOPPILOT_H */
