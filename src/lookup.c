@@ -31,15 +31,21 @@
  *	  rename, index change, DROP EXTENSION) drops the OIDs too.
  *	- Other backends learn of changes to step_definitions because a
  *	  statement-level AFTER trigger on that table (wp_step_definitions_
- *	  invalidate, below) sends a relcache invalidation for it, which every
- *	  backend processes at its next transaction start or lock acquisition.
+ *	  invalidate, below) sends a relcache invalidation for it once the
+ *	  transaction commits; every call processes pending invalidations first
+ *	  (AcceptInvalidationMessages: one flag test when none are pending).
  *	  The backend that made the change processes it at its next command.
- *	- The step definitions are read with the caller's snapshot.  Under
- *	  REPEATABLE READ or SERIALIZABLE that snapshot may be older than the
- *	  latest committed state, so such a copy is dropped at the end of the
- *	  transaction that built it (an XactCallback), and the next transaction
- *	  reads afresh.  A READ COMMITTED copy is the latest committed state and
- *	  stays valid until an invalidation arrives.
+ *	  The one remaining window is PostgreSQL's own: a commit becomes
+ *	  visible to new snapshots a moment before its invalidations are sent.
+ *	- The step definitions are read with the caller's snapshot, and again
+ *	  with the latest snapshot: a copy equal to the latest committed state
+ *	  serves every snapshot until an invalidation arrives; a copy that
+ *	  differs (the caller's snapshot is older: REPEATABLE READ, a long
+ *	  statement, a cursor) serves only that same snapshot (see ensure_defs).
+ *	  So the answer is always the one the caller's snapshot implies, and a
+ *	  copy read with an old snapshot never outlives the invalidation that
+ *	  made it stale.  Rebuilds are rare (only after an invalidation), so the
+ *	  second read costs nothing on the hot path.
  *	- An aborted (sub)transaction that changed step_definitions replays its
  *	  invalidations locally at abort, which drops a copy that saw them.
  *
@@ -49,6 +55,7 @@
 #include "postgres.h"
 
 #include "access/genam.h"
+#include "access/parallel.h"
 #include "access/htup_details.h"
 #include "access/skey.h"
 #include "access/stratnum.h"
@@ -102,9 +109,31 @@ static bool oids_valid = false;
 static WpLookupOids oids;
 
 static bool defs_valid = false;
-static bool defs_xact_scoped = false;
+static bool defs_latest = false;	/* equal to the latest committed state */
 static WpStepDefs defs;
 static MemoryContext defs_context = NULL;
+
+/*
+ * What the snapshot the cached step definitions were read with could see:
+ * its horizon, the transactions it saw as running (copied into
+ * defs_context), its command id and the transaction it belonged to.
+ */
+typedef struct WpSnapshotView
+{
+	TransactionId xmax;
+	uint32		xcnt;
+	TransactionId *xip;
+	int32		subxcnt;
+	TransactionId *subxip;
+	bool		suboverflowed;
+	CommandId	curcid;
+	uint64		xact;			/* xact_counter when read */
+} WpSnapshotView;
+
+static WpSnapshotView defs_view;
+
+/* Counts ended transactions of this backend, to tell them apart. */
+static uint64 xact_counter = 0;
 
 /*
  * WpLookupRelcacheCallback
@@ -133,23 +162,22 @@ WpLookupRelcacheCallback(Datum arg, Oid relid)
 
 /*
  * WpLookupXactCallback
- *		Drops a step definition copy read under a transaction-lifetime
- *		snapshot when that transaction ends (see the file header).
+ *		Counts transaction ends (see xact_counter).
  */
 static void
 WpLookupXactCallback(XactEvent event, void *arg)
 {
-	if (defs_xact_scoped)
-	{
-		defs_valid = false;
-		defs_xact_scoped = false;
-	}
+	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
+		event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT ||
+		event == XACT_EVENT_PREPARE)
+		xact_counter++;
 }
 
 /*
  * WpLookupInit
- *		Registers the invalidation and transaction callbacks.  Called once
- *		per process from _PG_init; allocates nothing.
+ *		Registers the relcache invalidation callback and the transaction
+ *		end counter.  Called once per process from _PG_init; allocates
+ *		nothing.
  */
 void
 WpLookupInit(void)
@@ -267,44 +295,22 @@ current_snapshot(void)
 }
 
 /*
- * ensure_defs
- *		Fills the step definition cache if it is not valid, reading
- *		step_definitions with the caller's snapshot.  Requires valid OIDs.
+ * read_defs
+ *		Reads every step definition visible to snapshot into a new context
+ *		(a child of the current one), sorted by "order".
  */
-static void
-ensure_defs(void)
+static WpStepDefs
+read_defs(Relation rel, Snapshot snapshot, MemoryContext cxt)
 {
-	Relation	rel;
+	TupleDesc	tupdesc = RelationGetDescr(rel);
 	SysScanDesc scan;
 	HeapTuple	tuple;
-	TupleDesc	tupdesc;
-	MemoryContext newcxt;
-	MemoryContext oldcxt;
 	WpStepDefs	d;
 	int			allocated = 16;
 
-	if (defs_valid)
-		return;
-
-	if (WpLookupContext == NULL)
-		WpLookupContext = AllocSetContextCreate(CacheMemoryContext,
-												"workshoppilot lookup cache",
-												ALLOCSET_SMALL_SIZES);
-
-	/*
-	 * Build under the caller's context, so that an error frees the partial
-	 * copy; move it under the cache context once complete.
-	 */
-	newcxt = AllocSetContextCreate(CurrentMemoryContext,
-								   "workshoppilot step definitions",
-								   ALLOCSET_SMALL_SIZES);
-
-	rel = table_open(oids.step_definitions, AccessShareLock);
-	tupdesc = RelationGetDescr(rel);
-
 	d.ndefs = 0;
-	d.defs = MemoryContextAlloc(newcxt, allocated * sizeof(WpStepDef));
-	scan = systable_beginscan(rel, InvalidOid, false, current_snapshot(), 0, NULL);
+	d.defs = MemoryContextAlloc(cxt, allocated * sizeof(WpStepDef));
+	scan = systable_beginscan(rel, InvalidOid, false, snapshot, 0, NULL);
 	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
 	{
 		Datum		id;
@@ -326,24 +332,209 @@ ensure_defs(void)
 			allocated *= 2;
 			d.defs = repalloc(d.defs, allocated * sizeof(WpStepDef));
 		}
-		oldcxt = MemoryContextSwitchTo(newcxt);
-		d.defs[d.ndefs].id = DatumGetTextPCopy(id);
-		MemoryContextSwitchTo(oldcxt);
+		{
+			struct varlena *v = PG_DETOAST_DATUM_PACKED(id);
+
+			d.defs[d.ndefs].id = (text *) MemoryContextAlloc(cxt, VARSIZE_ANY(v));
+			memcpy(d.defs[d.ndefs].id, v, VARSIZE_ANY(v));
+		}
 		d.defs[d.ndefs].order = DatumGetInt32(order);
 		d.ndefs++;
 	}
 	systable_endscan(scan);
-	table_close(rel, NoLock);
 
 	qsort(d.defs, d.ndefs, sizeof(WpStepDef), compare_defs);
+	return d;
+}
 
+/*
+ * same_defs
+ *		Whether two sorted lists hold the same ids in the same order.
+ */
+static bool
+same_defs(const WpStepDefs *a, const WpStepDefs *b)
+{
+	int			i;
+
+	if (a->ndefs != b->ndefs)
+		return false;
+	for (i = 0; i < a->ndefs; i++)
+	{
+		if (a->defs[i].order != b->defs[i].order ||
+			VARSIZE_ANY_EXHDR(a->defs[i].id) != VARSIZE_ANY_EXHDR(b->defs[i].id) ||
+			memcmp(VARDATA_ANY(a->defs[i].id), VARDATA_ANY(b->defs[i].id),
+				   VARSIZE_ANY_EXHDR(a->defs[i].id)) != 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * xid_seen_running
+ *		Whether the cached view saw xid as running (top level or sub).
+ *		*unknown is set when it cannot tell (its subxid list overflowed).
+ */
+static bool
+xid_seen_running(TransactionId xid, bool *unknown)
+{
+	uint32		i;
+
+	for (i = 0; i < defs_view.xcnt; i++)
+		if (TransactionIdEquals(defs_view.xip[i], xid))
+			return true;
+	for (i = 0; i < (uint32) defs_view.subxcnt; i++)
+		if (TransactionIdEquals(defs_view.subxip[i], xid))
+			return true;
+	if (defs_view.suboverflowed)
+		*unknown = true;
+	return false;
+}
+
+/*
+ * sees_at_least_view
+ *		Whether snapshot sees as completed every transaction the cached
+ *		view saw as completed, i.e. it is not older.  MVCC visibility is
+ *		fully determined by xmax and the running transactions (plus the
+ *		command id inside one transaction), so this is exact up to
+ *		overflowed subtransaction lists, where it answers false.
+ */
+static bool
+sees_at_least_view(Snapshot snapshot)
+{
+	bool		unknown = false;
+	uint32		i;
+
+	if (TransactionIdPrecedes(snapshot->xmax, defs_view.xmax))
+		return false;
+	if (defs_view.xact == xact_counter && snapshot->curcid < defs_view.curcid)
+		return false;
+	for (i = 0; i < snapshot->xcnt; i++)
+	{
+		TransactionId xid = snapshot->xip[i];
+
+		if (TransactionIdPrecedes(xid, defs_view.xmax) && !xid_seen_running(xid, &unknown))
+			return false;
+	}
+	if (snapshot->suboverflowed && !defs_view.suboverflowed)
+		return false;
+	for (i = 0; i < (uint32) snapshot->subxcnt; i++)
+	{
+		TransactionId xid = snapshot->subxip[i];
+
+		if (TransactionIdPrecedes(xid, defs_view.xmax) && !xid_seen_running(xid, &unknown))
+			return false;
+	}
+	return !unknown;
+}
+
+/*
+ * same_view
+ *		Whether snapshot sees exactly what the cached view saw: not older,
+ *		and nothing completed since (same horizon, as many running).
+ */
+static bool
+same_view(Snapshot snapshot)
+{
+	return defs_view.xact == xact_counter &&
+		snapshot->curcid == defs_view.curcid &&
+		TransactionIdEquals(snapshot->xmax, defs_view.xmax) &&
+		snapshot->xcnt == defs_view.xcnt &&
+		snapshot->subxcnt == defs_view.subxcnt &&
+		snapshot->suboverflowed == defs_view.suboverflowed &&
+		sees_at_least_view(snapshot);
+}
+
+/*
+ * remember_view
+ *		Copies what snapshot can see into defs_view, allocating in cxt.
+ */
+static void
+remember_view(Snapshot snapshot, MemoryContext cxt)
+{
+	defs_view.xmax = snapshot->xmax;
+	defs_view.xcnt = snapshot->xcnt;
+	defs_view.xip = MemoryContextAlloc(cxt, sizeof(TransactionId) * Max(snapshot->xcnt, 1));
+	if (snapshot->xcnt > 0)
+		memcpy(defs_view.xip, snapshot->xip, sizeof(TransactionId) * snapshot->xcnt);
+	defs_view.subxcnt = Max(snapshot->subxcnt, 0);
+	defs_view.subxip = MemoryContextAlloc(cxt, sizeof(TransactionId) * Max(defs_view.subxcnt, 1));
+	if (defs_view.subxcnt > 0)
+		memcpy(defs_view.subxip, snapshot->subxip, sizeof(TransactionId) * defs_view.subxcnt);
+	defs_view.suboverflowed = snapshot->suboverflowed;
+	defs_view.curcid = snapshot->curcid;
+	defs_view.xact = xact_counter;
+}
+
+/*
+ * ensure_defs
+ *		Makes the step definition cache valid for snapshot (the caller's).
+ *		Requires valid OIDs.
+ *
+ *		The list is read with the caller's snapshot, so the answer is always
+ *		what a query with that snapshot would compute.  Outside parallel
+ *		mode it is read a second time with the latest snapshot: when both
+ *		agree, the copy is the latest committed state and stays valid for
+ *		every snapshot that is not older than the one it was read with
+ *		(sees_at_least_view) until an invalidation arrives ("latest").  Otherwise (an old
+ *		snapshot: REPEATABLE READ, a long statement, a cursor) the copy is
+ *		valid only for that same snapshot, and any other snapshot re-reads.
+ *		This way a copy read with an old snapshot never outlives the
+ *		invalidation that made it stale, and an old snapshot never uses a
+ *		newer copy.  A parallel worker cannot take the latest snapshot, but
+ *		it lives for one query with one snapshot, so its copy serves it
+ *		until an invalidation arrives.
+ */
+static void
+ensure_defs(Snapshot snapshot)
+{
+	Relation	rel;
+	MemoryContext newcxt;
+	WpStepDefs	d;
+	bool		latest = false;
+
+	if (defs_valid &&
+		(defs_latest ? sees_at_least_view(snapshot) : same_view(snapshot)))
+		return;
+
+	if (WpLookupContext == NULL)
+		WpLookupContext = AllocSetContextCreate(CacheMemoryContext,
+												"workshoppilot lookup cache",
+												ALLOCSET_SMALL_SIZES);
+
+	/*
+	 * Build under the caller's context, so that an error frees the partial
+	 * copy; move it under the cache context once complete.
+	 */
+	newcxt = AllocSetContextCreate(CurrentMemoryContext,
+								   "workshoppilot step definitions",
+								   ALLOCSET_SMALL_SIZES);
+
+	rel = table_open(oids.step_definitions, AccessShareLock);
+	d = read_defs(rel, snapshot, newcxt);
+	if (IsParallelWorker())
+		latest = true;
+	else if (!IsInParallelMode())
+	{
+		MemoryContext tmpcxt = AllocSetContextCreate(CurrentMemoryContext,
+													 "workshoppilot step definitions check",
+													 ALLOCSET_SMALL_SIZES);
+		Snapshot	latest_snapshot = RegisterSnapshot(GetLatestSnapshot());
+		WpStepDefs	check = read_defs(rel, latest_snapshot, tmpcxt);
+
+		UnregisterSnapshot(latest_snapshot);
+		latest = same_defs(&d, &check);
+		MemoryContextDelete(tmpcxt);
+	}
+	table_close(rel, NoLock);
+
+	remember_view(snapshot, newcxt);
 	MemoryContextSetParent(newcxt, WpLookupContext);
 	if (defs_context != NULL)
 		MemoryContextDelete(defs_context);
 	defs_context = newcxt;
 	defs = d;
+	defs_latest = latest;
 	defs_valid = true;
-	defs_xact_scoped = IsolationUsesXactSnapshot();
 }
 
 /*
@@ -405,6 +596,14 @@ WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
 	bool	   *complete;
 	int			i;
 
+	/*
+	 * Process pending invalidations now, not only when a lock is first
+	 * taken: in a READ COMMITTED transaction that already holds the locks, a
+	 * later statement's snapshot may see a committed change to
+	 * step_definitions whose invalidation would otherwise wait for the next
+	 * transaction.  With nothing pending this is a single flag test.
+	 */
+	AcceptInvalidationMessages();
 	ensure_oids();
 
 	/*
@@ -416,7 +615,7 @@ WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
 	steps_idx = index_open(oids.workshop_steps_ws_idx, AccessShareLock);
 	if (!oids_valid)
 		ensure_oids();			/* names still resolve to what we hold */
-	ensure_defs();
+	ensure_defs(snapshot);
 	d = &defs;
 
 	complete = d->ndefs <= lengthof(complete_buf) ? complete_buf :
