@@ -1,0 +1,46 @@
+/*
+ * src/jsonschema_regex.h
+ *
+ * ECMA-262 regular expressions (u flag semantics) for the JSON Schema
+ * keywords "pattern" and "patternProperties", and the "format" assertion
+ * checks.  Patterns are translated to PostgreSQL's ARE dialect and run by
+ * PostgreSQL's own regex engine (src/jsonschema_regex.c); formats are
+ * checked by hand-written parsers (src/jsonschema_format.c).
+ *
+ * All strings are UTF-8 bytes with an explicit length (not NUL-terminated).
+ */
+#ifndef WP_JSONSCHEMA_REGEX_H
+#define WP_JSONSCHEMA_REGEX_H
+
+#include "utils/memutils.h"
+
+typedef struct WpEcmaRegex WpEcmaRegex;
+
+/*
+ * Compile an ECMA-262 pattern (u flag) given as UTF-8 bytes. Returns NULL and
+ * sets *error (palloc'd, one lower-case phrase, e.g. "unsupported Unicode
+ * property \"Foo\"") when the pattern is invalid or cannot be translated. The
+ * result lives in mcxt; any non-palloc resources (PG15's regex library
+ * mallocs) are released by a reset callback on mcxt.
+ */
+extern WpEcmaRegex *WpEcmaRegexCompile(const char *pattern, int len, MemoryContext mcxt, char **error);
+
+/*
+ * true when the pattern matches somewhere in the UTF-8 string
+ * (RegExp.prototype.test, unanchored). Interruptible.
+ */
+extern bool WpEcmaRegexMatch(WpEcmaRegex *re, const char *str, int len);
+
+/*
+ * true when str is valid for the format; also true for formats we do not
+ * check (annotation only).
+ */
+extern bool WpFormatCheck(const char *format, int formatlen, const char *str, int len);
+
+/*
+ * true when we assert this format (date-time, date, time, email, uri, uuid,
+ * ipv4, ipv6, hostname, regex, ...).
+ */
+extern bool WpFormatIsKnown(const char *format, int formatlen);
+
+#endif							/* WP_JSONSCHEMA_REGEX_H */
