@@ -257,6 +257,37 @@ COMMENT ON FUNCTION workshoppilot.create_workshop(text, text, text, text, text) 
 -- 6. JSON Schema validation (src/jsonschema*.c, src/step_outputs.c)
 -------------------------------------------------------------------------------
 
+CREATE FUNCTION workshoppilot.jsonb_matches_schema(schema jsonb, instance jsonb)
+RETURNS boolean
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'wp_jsonb_matches_schema';
+COMMENT ON FUNCTION workshoppilot.jsonb_matches_schema(jsonb, jsonb) IS 'whether instance is valid against the JSON Schema (draft 2020-12) schema; format is an annotation';
+
+CREATE FUNCTION workshoppilot.jsonb_matches_schema(schema jsonb, instance jsonb, format_assertion boolean)
+RETURNS boolean
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'wp_jsonb_matches_schema_format';
+COMMENT ON FUNCTION workshoppilot.jsonb_matches_schema(jsonb, jsonb, boolean) IS 'whether instance is valid against the JSON Schema (draft 2020-12) schema; format_assertion makes the known formats assert';
+
+CREATE FUNCTION workshoppilot.jsonb_schema_errors(schema jsonb, instance jsonb)
+RETURNS jsonb
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'wp_jsonb_schema_errors';
+COMMENT ON FUNCTION workshoppilot.jsonb_schema_errors(jsonb, jsonb) IS 'errors of instance against the JSON Schema schema: array of {path, keyword, schema_path, message} in document order, at most 100; [] when valid';
+
+CREATE FUNCTION workshoppilot.jsonb_schema_errors(schema jsonb, instance jsonb, format_assertion boolean)
+RETURNS jsonb
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'wp_jsonb_schema_errors_format';
+COMMENT ON FUNCTION workshoppilot.jsonb_schema_errors(jsonb, jsonb, boolean) IS 'errors of instance against the JSON Schema schema, with format assertion on or off';
+
+CREATE FUNCTION workshoppilot.jsonb_schema_is_valid(schema jsonb)
+RETURNS boolean
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'wp_jsonb_schema_is_valid';
+COMMENT ON FUNCTION workshoppilot.jsonb_schema_is_valid(jsonb) IS 'whether schema is a valid JSON Schema (draft 2020-12): matches the meta-schema and compiles';
+
+
 -- end of section 6
 
 -------------------------------------------------------------------------------

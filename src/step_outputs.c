@@ -1,8 +1,14 @@
 /*
  * src/step_outputs.c
  *
- * PLACEHOLDER: not written yet.
+ * PLACEHOLDER: being written.
  */
 #include "postgres.h"
 
 #include "workshoppilot.h"
+#include "jsonschema.h"
+
+void
+WpStepOutputsInit(void)
+{
+}
