@@ -288,6 +288,56 @@ AS 'MODULE_PATHNAME', 'wp_jsonb_schema_is_valid';
 COMMENT ON FUNCTION workshoppilot.jsonb_schema_is_valid(jsonb) IS 'whether schema is a valid JSON Schema (draft 2020-12): matches the meta-schema and compiles';
 
 
+CREATE FUNCTION workshoppilot.workshop_steps_validate_output()
+RETURNS trigger
+LANGUAGE C
+AS 'MODULE_PATHNAME', 'wp_workshop_steps_validate_output';
+COMMENT ON FUNCTION workshoppilot.workshop_steps_validate_output() IS 'trigger: a non-NULL output must match its step''s output_schema (23514)';
+
+CREATE TRIGGER validate_output BEFORE INSERT OR UPDATE OF output ON workshoppilot.workshop_steps
+	FOR EACH ROW EXECUTE FUNCTION workshoppilot.workshop_steps_validate_output();
+
+CREATE FUNCTION workshoppilot.step_definitions_check_schema()
+RETURNS trigger
+LANGUAGE C
+AS 'MODULE_PATHNAME', 'wp_step_definitions_check_schema';
+COMMENT ON FUNCTION workshoppilot.step_definitions_check_schema() IS 'trigger: output_schema must be a valid JSON Schema draft 2020-12 (22023)';
+
+CREATE TRIGGER check_output_schema BEFORE INSERT OR UPDATE OF output_schema ON workshoppilot.step_definitions
+	FOR EACH ROW EXECUTE FUNCTION workshoppilot.step_definitions_check_schema();
+
+CREATE FUNCTION workshoppilot.invalid_step_outputs(step_id text)
+RETURNS TABLE (workshop_id text, workshop_step_id text, errors jsonb)
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	step_schema jsonb;
+	assert_formats boolean := COALESCE(
+		pg_catalog.current_setting('workshoppilot.jsonschema_format_assertion', true)::boolean, false);
+BEGIN
+	SELECT sd.output_schema INTO step_schema
+	FROM workshoppilot.step_definitions sd
+	WHERE sd.id OPERATOR(pg_catalog.=) invalid_step_outputs.step_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION USING ERRCODE = 'undefined_object',
+			MESSAGE = pg_catalog.format('step definition "%s" does not exist', invalid_step_outputs.step_id);
+	END IF;
+	IF step_schema IS NULL THEN
+		RETURN;
+	END IF;
+	RETURN QUERY
+	SELECT ws.workshop_id, ws.id,
+		workshoppilot.jsonb_schema_errors(step_schema, ws.output, assert_formats)
+	FROM workshoppilot.workshop_steps ws
+	WHERE ws.step_id OPERATOR(pg_catalog.=) invalid_step_outputs.step_id
+		AND ws.output IS NOT NULL
+		AND NOT workshoppilot.jsonb_matches_schema(step_schema, ws.output, assert_formats)
+	ORDER BY ws.workshop_id, ws.id;
+END
+$$;
+COMMENT ON FUNCTION workshoppilot.invalid_step_outputs(text) IS 'rows of workshop_steps for this step whose output does not match the step''s current output_schema, with their errors';
+
 -- end of section 6
 
 -------------------------------------------------------------------------------
