@@ -111,8 +111,11 @@ WpSchemaErrorsDetail(StringInfo buf, List *errors, int max)
 			appendStringInfo(buf, "\n... and %d more.", list_length(errors) - max);
 			break;
 		}
-		appendStringInfo(buf, "%s\"%s\": %s (%s).", i ? "\n" : "",
-						 e->path, e->message, e->keyword);
+		if (e->keyword == NULL)
+			appendStringInfo(buf, "%s%s.", i ? "\n" : "", e->message);
+		else
+			appendStringInfo(buf, "%s\"%s\": %s (%s).", i ? "\n" : "",
+							 e->path, e->message, e->keyword);
 		i++;
 	}
 }
@@ -249,10 +252,12 @@ WpJsonSchemaCheckValid(Jsonb *schema, List **errors)
 			{
 				WpSchemaError *e = palloc(sizeof(WpSchemaError));
 
+				/* no keyword: WpSchemaErrorsDetail prints the sentence alone */
 				e->path = "";
-				e->keyword = "$schema";
+				e->keyword = NULL;
 				e->schema_path = "";
-				e->message = edata->message;
+				e->message = psprintf("%c%s", pg_toupper((unsigned char) edata->message[0]),
+									  edata->message + 1);
 				*errors = list_make1(e);
 			}
 		}

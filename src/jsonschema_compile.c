@@ -775,8 +775,9 @@ compile_node(CompileCtx *cc, WpJv *val, const char *ptr, WpResource *res, int de
 	if (depth > WP_JSONSCHEMA_MAX_DEPTH)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("JSON Schema nested too deeply at \"%s\"", ptr),
-				 errdetail("Schemas may nest at most %d levels.", WP_JSONSCHEMA_MAX_DEPTH)));
+				 errmsg("JSON Schema nested too deeply"),
+				 errdetail("Schemas may nest at most %d levels; the limit was reached at \"%.60s...\".",
+						   WP_JSONSCHEMA_MAX_DEPTH, ptr)));
 
 	key = node_key(cc, ptr);
 	node = find_node(cc, key);
