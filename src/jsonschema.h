@@ -52,6 +52,128 @@ typedef struct WpJv
 	JsonbContainer *cont;		/* array or object */
 } WpJv;
 
+/* First byte of the children's data area of a container. */
+#define WpContainerBase(c) \
+	((char *) &(c)->children[JsonContainerSize(c) * (JsonContainerIsObject(c) ? 2 : 1)])
+
+/*
+ * WpJvFill
+ *		Fill *out with child index of container c whose data starts at
+ *		offset (from WpContainerBase); returns the offset of the next child.
+ *		Walking children in order this way avoids getJsonbOffset's backward
+ *		scan.  Mirrors jsonb_util.c's fillJsonbValue (a fixed on-disk format).
+ */
+static inline uint32
+WpJvFill(JsonbContainer *c, char *base, int index, uint32 offset, WpJv *out)
+{
+	JEntry		entry = c->children[index];
+	uint32		end = JBE_HAS_OFF(entry) ? JBE_OFFLENFLD(entry) : offset + JBE_OFFLENFLD(entry);
+
+	if (JBE_ISSTRING(entry))
+	{
+		out->type = WPJ_STRING;
+		out->str = base + offset;
+		out->len = end - offset;
+	}
+	else if (JBE_ISNUMERIC(entry))
+	{
+		out->type = WPJ_NUMBER;
+		out->num = (Numeric) (base + INTALIGN(offset));
+	}
+	else if (JBE_ISCONTAINER(entry))
+	{
+		JsonbContainer *child = (JsonbContainer *) (base + INTALIGN(offset));
+
+		out->cont = child;
+		out->type = JsonContainerIsObject(child) ? WPJ_OBJECT : WPJ_ARRAY;
+	}
+	else if (JBE_ISNULL(entry))
+		out->type = WPJ_NULL;
+	else
+	{
+		out->type = WPJ_BOOL;
+		out->boolval = JBE_ISBOOL_TRUE(entry);
+	}
+	return end;
+}
+
+/*
+ * WpNumericDecode
+ *		Read a numeric's sign, weight and base-10000 digits straight from its
+ *		on-disk form (fixed by pg_upgrade; numeric.c strips leading and
+ *		trailing zero digits).  Returns false for NaN/Infinity and for
+ *		1-byte-header datums, which callers then handle with numeric.c.
+ */
+static inline bool
+WpNumericDecode(Numeric num, bool *neg, int *weight, const uint16 **digits, int *ndigits)
+{
+	struct varlena *v = (struct varlena *) num;
+	const uint16 *p;
+	uint16		header;
+	int			size;
+
+	if (!VARATT_IS_4B_U(v))
+		return false;
+	size = VARSIZE(v) - VARHDRSZ;
+	p = (const uint16 *) VARDATA(v);
+	header = p[0];
+	if ((header & 0xC000) == 0xC000)
+		return false;			/* NaN, +/-Infinity */
+	if (header & 0x8000)
+	{
+		*neg = (header & 0x2000) != 0;
+		*weight = (int) (int16) (((header & 0x0040) ? ~0x003F : 0) | (header & 0x003F));
+		*digits = p + 1;
+		*ndigits = (size - 2) / 2;
+	}
+	else
+	{
+		*neg = (header & 0xC000) == 0x4000;
+		*weight = (int16) p[1];
+		*digits = p + 2;
+		*ndigits = (size - 4) / 2;
+	}
+	return true;
+}
+
+/*
+ * WpNumericToInt64
+ *		The value of an integral numeric below 10^16 in magnitude; false
+ *		otherwise (callers fall back to numeric.c).
+ */
+static inline bool
+WpNumericToInt64(Numeric num, int64 *out)
+{
+	bool		neg;
+	int			weight,
+				ndigits,
+				i;
+	const uint16 *digits;
+	int64		val = 0;
+
+	if (!WpNumericDecode(num, &neg, &weight, &digits, &ndigits))
+		return false;
+	if (ndigits == 0)
+	{
+		*out = 0;
+		return true;
+	}
+	if (weight < 0 || weight > 3 || ndigits > weight + 1)
+		return false;
+	for (i = 0; i <= weight; i++)
+		val = val * 10000 + (i < ndigits ? digits[i] : 0);
+	*out = neg ? -val : val;
+	return true;
+}
+
+/* A numeric keyword value, with its int64 form when it has one. */
+typedef struct WpNumBound
+{
+	Numeric		num;			/* NULL: keyword absent */
+	bool		isint;
+	int64		i;
+} WpNumBound;
+
 /* "type" keyword bits */
 #define WPT_NULL	0x01
 #define WPT_BOOLEAN 0x02
@@ -104,6 +226,7 @@ struct WpSchemaNode
 {
 	int8		boolschema;		/* -1 object schema, 0 false, 1 true */
 	bool		has_unevaluated;	/* needs annotation collection */
+	bool		leaf;			/* no subschemas: cannot recurse */
 	uint8		types;			/* WPT_* bits, 0 when no "type" */
 	bool		unique_items;
 	const char *path;			/* location for error "schema_path" */
@@ -124,11 +247,11 @@ struct WpSchemaNode
 	WpJv		const_value;
 
 	/* numbers */
-	Numeric		minimum;
-	Numeric		maximum;
-	Numeric		exclusive_minimum;
-	Numeric		exclusive_maximum;
-	Numeric		multiple_of;
+	WpNumBound	minimum;
+	WpNumBound	maximum;
+	WpNumBound	exclusive_minimum;
+	WpNumBound	exclusive_maximum;
+	WpNumBound	multiple_of;
 
 	/* strings */
 	int64		min_length;		/* -1: absent */

@@ -40,6 +40,7 @@
 
 #include "common/hashfn.h"
 #include "miscadmin.h"
+#include "nodes/primnodes.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
@@ -504,12 +505,13 @@ parse_nonneg_int(WpJv *v, const char *ptr)
 	return DatumGetInt64(DirectFunctionCall1(numeric_int8, NumericGetDatum(v->num)));
 }
 
-static Numeric
-parse_number(WpJv *v, const char *ptr)
+static void
+parse_number(WpJv *v, const char *ptr, WpNumBound *out)
 {
 	if (v->type != WPJ_NUMBER)
 		schema_error(ptr, "must be a number");
-	return v->num;
+	out->num = v->num;
+	out->isint = WpNumericToInt64(v->num, &out->i);
 }
 
 /*
@@ -951,16 +953,16 @@ compile_node(CompileCtx *cc, WpJv *val, const char *ptr, WpResource *res, int de
 			node->const_value = v;
 		}
 		else if (KW("minimum"))
-			node->minimum = parse_number(&v, KPTR());
+			parse_number(&v, KPTR(), &node->minimum);
 		else if (KW("maximum"))
-			node->maximum = parse_number(&v, KPTR());
+			parse_number(&v, KPTR(), &node->maximum);
 		else if (KW("exclusiveMinimum"))
-			node->exclusive_minimum = parse_number(&v, KPTR());
+			parse_number(&v, KPTR(), &node->exclusive_minimum);
 		else if (KW("exclusiveMaximum"))
-			node->exclusive_maximum = parse_number(&v, KPTR());
+			parse_number(&v, KPTR(), &node->exclusive_maximum);
 		else if (KW("multipleOf"))
 		{
-			node->multiple_of = parse_number(&v, KPTR());
+			parse_number(&v, KPTR(), &node->multiple_of);
 			if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(v.num),
 												  NumericGetDatum(int64_to_numeric(0)))) <= 0)
 				schema_error(kptr, "must be a number greater than 0");
@@ -1114,6 +1116,13 @@ compile_node(CompileCtx *cc, WpJv *val, const char *ptr, WpResource *res, int de
 
 	node->has_unevaluated = (node->unevaluated_items != NULL ||
 							 node->unevaluated_properties != NULL);
+	node->leaf = (node->ref_uri == NULL && node->dynref_uri == NULL &&
+				  node->nprefix == 0 && node->items == NULL && node->contains == NULL &&
+				  node->nproperties == 0 && node->npattern_properties == 0 &&
+				  node->additional_properties == NULL && node->property_names == NULL &&
+				  node->ndependent_schemas == 0 && node->nall_of == 0 &&
+				  node->nany_of == 0 && node->none_of == 0 && node->not_schema == NULL &&
+				  node->if_schema == NULL && !node->has_unevaluated);
 	return node;
 }
 
@@ -1419,6 +1428,7 @@ typedef struct FnCache
 	WpCompiledSchema *cs;
 	MemoryContext workcxt;		/* reset by the caller on every call */
 	MemoryContextCallback unpin;
+	bool		stable;			/* schema argument constant for the query */
 } FnCache;
 
 static void
@@ -1429,6 +1439,23 @@ fn_cache_unpin(void *arg)
 	if (fc->entry)
 		fc->entry->pins--;
 	fc->entry = NULL;
+}
+
+/*
+ * schema_arg_is_const
+ *		Whether the first argument of the call is a Const, whose value is
+ *		fixed for the life of the FmgrInfo.  (Not get_fn_expr_arg_stable:
+ *		PL/pgSQL reuses the expression state of simple expressions across
+ *		calls while its Params change value.)
+ */
+static bool
+schema_arg_is_const(FmgrInfo *flinfo)
+{
+	Node	   *expr = flinfo->fn_expr;
+
+	if (expr && IsA(expr, FuncExpr) && list_length(((FuncExpr *) expr)->args) >= 1)
+		return IsA(linitial(((FuncExpr *) expr)->args), Const);
+	return false;
 }
 
 /*
@@ -1453,10 +1480,12 @@ WpJsonSchemaGetCachedFn(FunctionCallInfo fcinfo, Jsonb *schema, MemoryContext *w
 		fc->unpin.func = fn_cache_unpin;
 		fc->unpin.arg = fc;
 		MemoryContextRegisterResetCallback(fnmcxt, &fc->unpin);
+		fc->stable = schema_arg_is_const(fcinfo->flinfo);
 		fcinfo->flinfo->fn_extra = fc;
 	}
 	*workcxt = fc->workcxt;
-	if (fc->cs && fc->len == len && memcmp(fc->bytes, schema, len) == 0)
+	/* a Const or extern Param schema cannot change during this execution */
+	if (fc->cs && (fc->stable || (fc->len == len && memcmp(fc->bytes, schema, len) == 0)))
 		return fc->cs;
 
 	/* schema changed: drop the old one, find or compile the new one */

@@ -199,12 +199,38 @@ num_str(Numeric n)
 	return DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(n)));
 }
 
+/*
+ * is_integral
+ *		Whether a number has no fractional part (1.0 is an integer).
+ */
 static bool
 is_integral(Numeric num)
 {
+	bool		neg;
+	int			weight,
+				ndigits;
+	const uint16 *digits;
+
+	/* stored digits carry no trailing zeros: no digit past weight, no fraction */
+	if (WpNumericDecode(num, &neg, &weight, &digits, &ndigits) &&
+		(ndigits == 0 || ndigits <= weight + 1))
+		return true;
 	if (numeric_is_nan(num) || numeric_is_inf(num))
 		return false;
 	return DatumGetInt32(DirectFunctionCall1(numeric_min_scale, NumericGetDatum(num))) == 0;
+}
+
+/*
+ * bound_cmp
+ *		Compare an instance number (with its int64 form when isint) with a
+ *		keyword bound: integer arithmetic when both are small integers.
+ */
+static inline int
+bound_cmp(Numeric num, bool isint, int64 iv, const WpNumBound *b)
+{
+	if (isint && b->isint)
+		return (iv > b->i) - (iv < b->i);
+	return num_cmp(num, b->num);
 }
 
 /*
@@ -256,15 +282,22 @@ WpJvEqual(const WpJv *a, const WpJv *b)
 				return false;
 			if (a->type == WPJ_OBJECT)
 				n *= 2;
-			for (i = 0; i < n; i++)
 			{
-				WpJv		x,
-							y;
+				char	   *abase = WpContainerBase(a->cont);
+				char	   *bbase = WpContainerBase(b->cont);
+				uint32		aoff = 0,
+							boff = 0;
 
-				WpJvFromContainer(a->cont, i, &x);
-				WpJvFromContainer(b->cont, i, &y);
-				if (!WpJvEqual(&x, &y))
-					return false;
+				for (i = 0; i < n; i++)
+				{
+					WpJv		x,
+								y;
+
+					aoff = WpJvFill(a->cont, abase, i, aoff, &x);
+					boff = WpJvFill(b->cont, bbase, i, boff, &y);
+					if (!WpJvEqual(&x, &y))
+						return false;
+				}
 			}
 			return true;
 	}
@@ -297,12 +330,17 @@ jv_hash(const WpJv *v)
 			check_stack_depth();
 			h = v->type == WPJ_ARRAY ? 0xabcdef : 0xfedcba;
 			n = JsonContainerSize(v->cont) * (v->type == WPJ_OBJECT ? 2 : 1);
-			for (i = 0; i < n; i++)
 			{
-				WpJv		x;
+				char	   *base = WpContainerBase(v->cont);
+				uint32		off = 0;
 
-				WpJvFromContainer(v->cont, i, &x);
-				h = hash_combine(h, jv_hash(&x));
+				for (i = 0; i < n; i++)
+				{
+					WpJv		x;
+
+					off = WpJvFill(v->cont, base, i, off, &x);
+					h = hash_combine(h, jv_hash(&x));
+				}
 			}
 			return h;
 	}
@@ -544,17 +582,22 @@ validate_object(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 		}
 	}
 
-	if (node->nproperties || node->npattern_properties || node->additional_properties ||
-		node->property_names || node->ndependent_required || node->ndependent_schemas)
+	if (n > 0 &&
+		(node->nproperties || node->npattern_properties || node->additional_properties ||
+		 node->property_names || node->ndependent_required || node->ndependent_schemas))
 	{
+		char	   *base = WpContainerBase(c);
+		uint32		koff = 0,
+					voff = getJsonbOffset(c, n);
+
 		for (i = 0; i < n; i++)
 		{
 			WpJv		k,
 						v;
 			bool		matched = false;
 
-			WpJvFromContainer(c, i, &k);
-			WpJvFromContainer(c, i + n, &v);
+			koff = WpJvFill(c, base, i, koff, &k);
+			voff = WpJvFill(c, base, i + n, voff, &v);
 
 			if (node->nproperties)
 			{
@@ -696,12 +739,15 @@ validate_array(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 	{
 		int			m = Min(n, node->nprefix);
 
+		char	   *base = WpContainerBase(c);
+		uint32		off = 0;
+
 		for (i = 0; i < m; i++)
 		{
 			WpJv		v;
 			bool		ok;
 
-			WpJvFromContainer(c, i, &v);
+			off = WpJvFill(c, base, i, off, &v);
 			path_push(ctx, NULL, i);
 			ok = validate(ctx, node->prefix_items[i], &v, NULL);
 			path_pop(ctx);
@@ -720,12 +766,15 @@ validate_array(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 		}
 		else
 		{
+			char	   *base = WpContainerBase(c);
+			uint32		off = getJsonbOffset(c, node->nprefix);
+
 			for (i = node->nprefix; i < n; i++)
 			{
 				WpJv		v;
 				bool		ok;
 
-				WpJvFromContainer(c, i, &v);
+				off = WpJvFill(c, base, i, off, &v);
 				path_push(ctx, NULL, i);
 				ok = validate(ctx, node->items, &v, NULL);
 				path_pop(ctx);
@@ -739,12 +788,14 @@ validate_array(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 	if (node->contains)
 	{
 		int64		count = 0;
+		char	   *base = WpContainerBase(c);
+		uint32		off = 0;
 
 		for (i = 0; i < n; i++)
 		{
 			WpJv		v;
 
-			WpJvFromContainer(c, i, &v);
+			off = WpJvFill(c, base, i, off, &v);
 			if (sub_quiet(ctx, node->contains, &v, NULL))
 			{
 				count++;
@@ -787,54 +838,14 @@ done:
 }
 
 /*
- * validate
- *		Evaluate node against inst.  annot, when not NULL, receives the
- *		annotations (evaluated members) of this evaluation.  Returns whether
- *		inst is valid; in error mode records errors.
+ * validate_body
+ *		Every keyword of object schema node against inst (see validate).
  */
 static bool
-validate(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
+validate_body(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 {
 	bool		valid = true;
-	bool		pushed = false;
-	Annot	   *own = NULL;
-	Annot	   *parent_annot = annot;
 	int			i;
-
-	if (node->boolschema >= 0)
-	{
-		if (node->boolschema == 0)
-		{
-			report(ctx, node, "false schema", "boolean schema false");
-			return false;
-		}
-		return true;
-	}
-
-	check_stack_depth();
-	CHECK_FOR_INTERRUPTS();
-	if (++ctx->depth > WP_JSONSCHEMA_MAX_DEPTH)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("JSON Schema evaluation nested too deeply"),
-				 errdetail("Evaluation exceeded %d nested schemas at schema location \"%s\"; the schema probably has a \"$ref\" cycle that does not advance in the instance.",
-						   WP_JSONSCHEMA_MAX_DEPTH, node->path)));
-
-	if (ctx->nscope == 0 || ctx->scope[ctx->nscope - 1] != node->resource)
-	{
-		if (ctx->nscope == ctx->maxscope)
-		{
-			ctx->maxscope *= 2;
-			ctx->scope = repalloc(ctx->scope, sizeof(WpResource *) * ctx->maxscope);
-		}
-		ctx->scope[ctx->nscope++] = node->resource;
-		pushed = true;
-	}
-
-	/* unevaluated* see only this schema object's own evaluation */
-	if (node->has_unevaluated &&
-		(inst->type == WPJ_OBJECT || inst->type == WPJ_ARRAY))
-		annot = own = annot_new(inst);
 
 	if (node->types && !type_matches(node->types, inst))
 	{
@@ -850,12 +861,14 @@ validate(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 	{
 		int			n = JsonContainerSize(node->enum_array);
 		bool		found = false;
+		char	   *base = WpContainerBase(node->enum_array);
+		uint32		off = 0;
 
 		for (i = 0; i < n && !found; i++)
 		{
 			WpJv		e;
 
-			WpJvFromContainer(node->enum_array, i, &e);
+			off = WpJvFill(node->enum_array, base, i, off, &e);
 			found = WpJvEqual(&e, inst);
 		}
 		if (!found)
@@ -868,36 +881,56 @@ validate(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 	switch (inst->type)
 	{
 		case WPJ_NUMBER:
-			if (node->minimum && num_cmp(inst->num, node->minimum) < 0)
+			if (node->minimum.num || node->maximum.num || node->exclusive_minimum.num ||
+				node->exclusive_maximum.num || node->multiple_of.num)
 			{
-				report(ctx, node, "minimum", "must be >= %s", num_str(node->minimum));
-				FAIL();
-			}
-			if (node->maximum && num_cmp(inst->num, node->maximum) > 0)
-			{
-				report(ctx, node, "maximum", "must be <= %s", num_str(node->maximum));
-				FAIL();
-			}
-			if (node->exclusive_minimum && num_cmp(inst->num, node->exclusive_minimum) <= 0)
-			{
-				report(ctx, node, "exclusiveMinimum", "must be > %s", num_str(node->exclusive_minimum));
-				FAIL();
-			}
-			if (node->exclusive_maximum && num_cmp(inst->num, node->exclusive_maximum) >= 0)
-			{
-				report(ctx, node, "exclusiveMaximum", "must be < %s", num_str(node->exclusive_maximum));
-				FAIL();
-			}
-			if (node->multiple_of)
-			{
-				Numeric		rem = DatumGetNumeric(DirectFunctionCall2(numeric_mod,
-																	  NumericGetDatum(inst->num),
-																	  NumericGetDatum(node->multiple_of)));
+				int64		iv;
+				bool		isint = WpNumericToInt64(inst->num, &iv);
 
-				if (num_cmp(rem, int64_to_numeric(0)) != 0)
+				if (node->minimum.num && bound_cmp(inst->num, isint, iv, &node->minimum) < 0)
 				{
-					report(ctx, node, "multipleOf", "must be a multiple of %s", num_str(node->multiple_of));
+					report(ctx, node, "minimum", "must be >= %s", num_str(node->minimum.num));
 					FAIL();
+				}
+				if (node->maximum.num && bound_cmp(inst->num, isint, iv, &node->maximum) > 0)
+				{
+					report(ctx, node, "maximum", "must be <= %s", num_str(node->maximum.num));
+					FAIL();
+				}
+				if (node->exclusive_minimum.num &&
+					bound_cmp(inst->num, isint, iv, &node->exclusive_minimum) <= 0)
+				{
+					report(ctx, node, "exclusiveMinimum", "must be > %s",
+						   num_str(node->exclusive_minimum.num));
+					FAIL();
+				}
+				if (node->exclusive_maximum.num &&
+					bound_cmp(inst->num, isint, iv, &node->exclusive_maximum) >= 0)
+				{
+					report(ctx, node, "exclusiveMaximum", "must be < %s",
+						   num_str(node->exclusive_maximum.num));
+					FAIL();
+				}
+				if (node->multiple_of.num)
+				{
+					bool		multiple;
+
+					if (isint && node->multiple_of.isint)
+						multiple = (iv % node->multiple_of.i) == 0;
+					else
+					{
+						Numeric		rem = DatumGetNumeric(DirectFunctionCall2(numeric_mod,
+																			  NumericGetDatum(inst->num),
+																			  NumericGetDatum(node->multiple_of.num)));
+
+						multiple = num_cmp(rem, int64_to_numeric(0)) == 0;
+					}
+					if (!multiple)
+					{
+						report(ctx, node, "multipleOf", "must be a multiple of %s",
+							   num_str(node->multiple_of.num));
+						FAIL();
+					}
 				}
 			}
 			break;
@@ -1137,6 +1170,64 @@ validate(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 	}
 
 done:
+	return valid;
+}
+
+/*
+ * validate
+ *		Evaluate node against inst.  annot, when not NULL, receives the
+ *		annotations (evaluated members) of this evaluation.  Returns whether
+ *		inst is valid; in error mode records errors.
+ */
+static bool
+validate(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
+{
+	bool		valid;
+	bool		pushed = false;
+	Annot	   *own = NULL;
+	Annot	   *parent_annot = annot;
+
+	if (node->boolschema >= 0)
+	{
+		if (node->boolschema == 0)
+		{
+			report(ctx, node, "false schema", "boolean schema false");
+			return false;
+		}
+		return true;
+	}
+	/* a leaf schema cannot recurse: no depth, interrupt or scope work */
+	if (node->leaf)
+		return validate_body(ctx, node, inst, NULL);
+
+	check_stack_depth();
+	CHECK_FOR_INTERRUPTS();
+	if (++ctx->depth > WP_JSONSCHEMA_MAX_DEPTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("JSON Schema evaluation nested too deeply"),
+				 errdetail("Evaluation exceeded %d nested schemas at schema location \"%s\"; the schema probably has a \"$ref\" cycle that does not advance in the instance.",
+						   WP_JSONSCHEMA_MAX_DEPTH, node->path)));
+
+	if (ctx->nscope == 0 || ctx->scope[ctx->nscope - 1] != node->resource)
+	{
+		if (ctx->nscope == ctx->maxscope)
+		{
+			ctx->maxscope *= 2;
+			ctx->scope = repalloc(ctx->scope, sizeof(WpResource *) * ctx->maxscope);
+		}
+		ctx->scope[ctx->nscope++] = node->resource;
+		pushed = true;
+	}
+
+	/* unevaluated* see only this schema object's own evaluation */
+	if (node->has_unevaluated &&
+		(inst->type == WPJ_OBJECT || inst->type == WPJ_ARRAY))
+		annot = own = annot_new(inst);
+
+
+	valid = validate_body(ctx, node, inst, annot);
+
 	if (own && valid)
 		annot_merge(parent_annot, own);
 	if (pushed)

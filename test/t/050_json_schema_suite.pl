@@ -32,6 +32,9 @@ my %skip = (
 	'dynamicRef.json' => {
 		'strict-tree schema, guards against misspelled properties' => $REMOTE,
 		'tests for implementation dynamic anchor and reference link' => $REMOTE,
+		'$ref and $dynamicAnchor are independent of order - $defs first' => $REMOTE,
+		'$ref and $dynamicAnchor are independent of order - $ref first' => $REMOTE,
+		'$ref to $dynamicRef finds detached $dynamicAnchor' => $REMOTE,
 	},
 	'vocabulary.json' => {
 		'schema that uses custom metaschema with with no validation vocabulary' =>
