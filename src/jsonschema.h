@@ -174,6 +174,24 @@ typedef struct WpNumBound
 	int64		i;
 } WpNumBound;
 
+/*
+ * WpKeyCmp
+ *		Order of object keys inside jsonb: shorter first, then bytewise
+ *		(inline: keys are short, a memcmp call costs more than the loop).
+ */
+static inline int
+WpKeyCmp(const char *a, int alen, const char *b, int blen)
+{
+	int			i;
+
+	if (alen != blen)
+		return alen < blen ? -1 : 1;
+	for (i = 0; i < alen; i++)
+		if (a[i] != b[i])
+			return (unsigned char) a[i] < (unsigned char) b[i] ? -1 : 1;
+	return 0;
+}
+
 /* "type" keyword bits */
 #define WPT_NULL	0x01
 #define WPT_BOOLEAN 0x02

@@ -162,9 +162,7 @@ WpJvFromJsonb(Jsonb *jb, WpJv *out)
 int
 WpJsonbKeyCompare(const char *a, int alen, const char *b, int blen)
 {
-	if (alen != blen)
-		return alen < blen ? -1 : 1;
-	return memcmp(a, b, alen);
+	return WpKeyCmp(a, alen, b, blen);
 }
 
 /*
@@ -1042,7 +1040,28 @@ compile_node(CompileCtx *cc, WpJv *val, const char *ptr, WpResource *res, int de
 		else if (KW("propertyNames"))
 			node->property_names = compile_sub(cc, &v, ptr, "propertyNames", res, depth);
 		else if (KW("required"))
-			node->nrequired = parse_string_array(&v, KPTR(), &node->required, &node->required_len);
+		{
+			int			j,
+						m;
+
+			m = node->nrequired = parse_string_array(&v, KPTR(), &node->required, &node->required_len);
+			/* jsonb key order, so the evaluator can merge-walk the instance */
+			for (j = 1; j < m; j++)
+			{
+				const char *name = node->required[j];
+				int			len = node->required_len[j];
+				int			h = j - 1;
+
+				while (h >= 0 && WpKeyCmp(node->required[h], node->required_len[h], name, len) > 0)
+				{
+					node->required[h + 1] = node->required[h];
+					node->required_len[h + 1] = node->required_len[h];
+					h--;
+				}
+				node->required[h + 1] = name;
+				node->required_len[h + 1] = len;
+			}
+		}
 		else if (KW("dependentRequired"))
 		{
 			int			j,

@@ -538,7 +538,7 @@ object_has_key(JsonbContainer *c, const char *name, int len, WpJv *k)
 		int			cmp;
 
 		WpJvFromContainer(c, mid, k);
-		cmp = WpJsonbKeyCompare(k->str, k->len, name, len);
+		cmp = WpKeyCmp(k->str, k->len, name, len);
 		if (cmp == 0)
 			return true;
 		if (cmp < 0)
@@ -555,6 +555,7 @@ validate_object(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 	JsonbContainer *c = inst->cont;
 	int			n = JsonContainerSize(c);
 	bool		valid = true;
+	int			seen_required = 0;
 	int			i,
 				j;
 
@@ -570,25 +571,16 @@ validate_object(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 			   node->max_properties);
 		FAIL();
 	}
-	for (j = 0; j < node->nrequired; j++)
-	{
-		WpJv		v;
-
-		if (!object_has_key(c, node->required[j], node->required_len[j], &v))
-		{
-			report(ctx, node, "required", "must have required property \"%.*s\"",
-				   node->required_len[j], node->required[j]);
-			FAIL();
-		}
-	}
-
 	if (n > 0 &&
-		(node->nproperties || node->npattern_properties || node->additional_properties ||
-		 node->property_names || node->ndependent_required || node->ndependent_schemas))
+		(node->nrequired || node->nproperties || node->npattern_properties ||
+		 node->additional_properties || node->property_names ||
+		 node->ndependent_required || node->ndependent_schemas))
 	{
 		char	   *base = WpContainerBase(c);
 		uint32		koff = 0,
 					voff = getJsonbOffset(c, n);
+		int			pj = 0,
+					rj = 0;
 
 		for (i = 0; i < n; i++)
 		{
@@ -599,33 +591,42 @@ validate_object(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 			koff = WpJvFill(c, base, i, koff, &k);
 			voff = WpJvFill(c, base, i + n, voff, &v);
 
-			if (node->nproperties)
+			/*
+			 * "required" and "properties" are sorted in jsonb key order like
+			 * the instance's keys: merge-walk them.
+			 */
+			if (rj < node->nrequired)
 			{
-				int			lo = 0,
-							hi = node->nproperties - 1;
+				int			cmp = 1;
 
-				while (lo <= hi)
+				while (rj < node->nrequired &&
+					   (cmp = WpKeyCmp(node->required[rj], node->required_len[rj], k.str, k.len)) < 0)
+					rj++;
+				if (rj < node->nrequired && cmp == 0)
 				{
-					int			mid = (lo + hi) / 2;
-					WpNamedSchema *p = &node->properties[mid];
-					int			cmp = WpJsonbKeyCompare(p->name, p->len, k.str, k.len);
+					seen_required++;
+					rj++;
+				}
+			}
+			if (pj < node->nproperties)
+			{
+				int			cmp = 1;
 
-					if (cmp == 0)
-					{
-						bool		ok;
+				while (pj < node->nproperties &&
+					   (cmp = WpKeyCmp(node->properties[pj].name, node->properties[pj].len,
+									   k.str, k.len)) < 0)
+					pj++;
+				if (pj < node->nproperties && cmp == 0)
+				{
+					bool		ok;
 
-						matched = true;
-						path_push(ctx, k.str, k.len);
-						ok = validate(ctx, p->schema, &v, NULL);
-						path_pop(ctx);
-						if (!ok)
-							FAIL();
-						break;
-					}
-					if (cmp < 0)
-						lo = mid + 1;
-					else
-						hi = mid - 1;
+					matched = true;
+					path_push(ctx, k.str, k.len);
+					ok = validate(ctx, node->properties[pj].schema, &v, NULL);
+					path_pop(ctx);
+					pj++;
+					if (!ok)
+						FAIL();
 				}
 			}
 			for (j = 0; j < node->npattern_properties; j++)
@@ -685,7 +686,7 @@ validate_object(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 				WpDependentRequired *dr = &node->dependent_required[j];
 				int			r;
 
-				if (WpJsonbKeyCompare(dr->name, dr->len, k.str, k.len) != 0)
+				if (WpKeyCmp(dr->name, dr->len, k.str, k.len) != 0)
 					continue;
 				for (r = 0; r < dr->nrequired; r++)
 				{
@@ -704,10 +705,25 @@ validate_object(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 			{
 				WpNamedSchema *ds = &node->dependent_schemas[j];
 
-				if (WpJsonbKeyCompare(ds->name, ds->len, k.str, k.len) != 0)
+				if (WpKeyCmp(ds->name, ds->len, k.str, k.len) != 0)
 					continue;
 				if (!validate(ctx, ds->schema, inst, annot))
 					FAIL();
+			}
+		}
+	}
+	/* some required name not seen (or listed twice): look each one up */
+	if (seen_required != node->nrequired)
+	{
+		for (j = 0; j < node->nrequired; j++)
+		{
+			WpJv		v;
+
+			if (!object_has_key(c, node->required[j], node->required_len[j], &v))
+			{
+				report(ctx, node, "required", "must have required property \"%.*s\"",
+					   node->required_len[j], node->required[j]);
+				FAIL();
 			}
 		}
 	}
@@ -937,15 +953,28 @@ validate_body(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 		case WPJ_STRING:
 			if (node->min_length >= 0 || node->max_length >= 0)
 			{
-				int64		len = string_length(inst->str, inst->len);
+				int64		lo,
+							hi;
 
-				if (node->min_length >= 0 && len < node->min_length)
+				/* UTF-8: between len/4 and len code points; count only if that decides */
+				if (GetDatabaseEncoding() == PG_UTF8)
+				{
+					lo = (inst->len + 3) / 4;
+					hi = inst->len;
+					if ((node->min_length >= 0 && lo < node->min_length && hi >= node->min_length) ||
+						(node->max_length >= 0 && hi > node->max_length && lo <= node->max_length))
+						lo = hi = string_length(inst->str, inst->len);
+				}
+				else
+					lo = hi = string_length(inst->str, inst->len);
+
+				if (node->min_length >= 0 && hi < node->min_length)
 				{
 					report(ctx, node, "minLength", "must not have fewer than " INT64_FORMAT " characters",
 						   node->min_length);
 					FAIL();
 				}
-				if (node->max_length >= 0 && len > node->max_length)
+				if (node->max_length >= 0 && lo > node->max_length)
 				{
 					report(ctx, node, "maxLength", "must not have more than " INT64_FORMAT " characters",
 						   node->max_length);
@@ -1258,7 +1287,7 @@ recerror_cmp(const void *a, const void *b)
 		else if (s->key == NULL || t->key == NULL)
 			cmp = s->key == NULL ? -1 : 1;
 		else
-			cmp = WpJsonbKeyCompare(s->key, s->len, t->key, t->len);
+			cmp = WpKeyCmp(s->key, s->len, t->key, t->len);
 		if (cmp != 0)
 			return cmp;
 	}
