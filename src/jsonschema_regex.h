@@ -7,7 +7,10 @@
  * PostgreSQL's own regex engine (src/jsonschema_regex.c); formats are
  * checked by hand-written parsers (src/jsonschema_format.c).
  *
- * All strings are UTF-8 bytes with an explicit length (not NUL-terminated).
+ * All strings are passed with an explicit length (not NUL-terminated).  They
+ * are UTF-8 in a UTF-8 database; pass text and jsonb string bytes exactly as
+ * stored (in the server encoding): in a database of another encoding they
+ * are converted to UTF-8 here, so results never depend on the encoding.
  */
 #ifndef WP_JSONSCHEMA_REGEX_H
 #define WP_JSONSCHEMA_REGEX_H
@@ -42,5 +45,15 @@ extern bool WpFormatCheck(const char *format, int formatlen, const char *str, in
  * ipv4, ipv6, hostname, regex, ...).
  */
 extern bool WpFormatIsKnown(const char *format, int formatlen);
+
+/*
+ * Internal to the regex implementation (src/unicode_props.c, generated):
+ * look up a property key "gc=Lu", "sc=Greek", "scx=Grek" or "bin=Alpha".
+ * On success *ranges points to *nranges pairs of inclusive code-point
+ * ranges, sorted and disjoint.
+ */
+extern bool WpUnicodeLookupProperty(const char *key, int keylen,
+									const uint32 **ranges, int *nranges);
+extern const char *const WpUnicodeVersion;
 
 #endif							/* WP_JSONSCHEMA_REGEX_H */
