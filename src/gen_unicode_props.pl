@@ -90,6 +90,8 @@ my %alias;		# key => canonical key
 # ---- General_Category from UnicodeData.txt ----
 my %gc;
 my $bidi_m = new_set();
+my $virama = new_set();
+my %bc;
 {
 	my $fh = open_ucd('UnicodeData.txt');
 	my $first;
@@ -107,6 +109,9 @@ my $bidi_m = new_set();
 		my $lo = ($f[1] =~ /, Last>$/) ? $first : $cp;
 		set_range(\$gc{$cat}, $lo, $cp);
 		set_range(\$bidi_m, $lo, $cp) if $f[9] eq 'Y';
+		set_range(\$virama, $lo, $cp) if $f[3] eq '9';
+		$bc{ $f[4] } //= new_set();
+		set_range(\$bc{ $f[4] }, $lo, $cp);
 	}
 	close $fh;
 }
@@ -234,6 +239,82 @@ for my $p (@ecma_binary)
 		$alias{"bin=$_"} = "bin=$f[1]" for @f;
 	}
 	close $fh;
+}
+
+# ---- IDNA2008 (RFC 5892) and the data its contextual and Bidi rules use ----
+# These keys ("idna=", "ccc=", "jt=", "bc=") are used by the hostname format
+# checks only; \p{...} never looks them up.
+{
+	my %extra;
+	for my $file ('PropList.txt', 'DerivedCoreProperties.txt',
+		'DerivedNormalizationProps.txt')
+	{
+		parse_ranges($file, sub {
+			my ($lo, $hi, $v) = @_;
+			return unless $v =~ /^(Default_Ignorable_Code_Point|White_Space|Noncharacter_Code_Point|Changes_When_NFKC_Casefolded|Join_Control)$/;
+			$extra{$v} //= new_set();
+			set_range(\$extra{$v}, $lo, $hi);
+		});
+	}
+	my $jamo = new_set();
+	parse_ranges('HangulSyllableType.txt', sub {
+		my ($lo, $hi, $v) = @_;
+		set_range(\$jamo, $lo, $hi) if $v =~ /^(L|V|T)$/;
+	});
+	my $pvalid = set_union(map { $gc{$_} } qw(Ll Lu Lo Nd Lm Mn Mc));
+	my $no = set_union($extra{Changes_When_NFKC_Casefolded},
+		$extra{Default_Ignorable_Code_Point}, $extra{White_Space},
+		$extra{Noncharacter_Code_Point}, $extra{Join_Control}, $jamo);
+	set_range(\$no, 0x20D0, 0x20FF);
+	set_range(\$no, 0x1D100, 0x1D1FF);
+	set_range(\$no, 0x1D200, 0x1D24F);
+	$pvalid &= set_not($no);
+	$pvalid &= $assigned;
+	# exceptions (RFC 5892 section 2.6): the CONTEXTO and DISALLOWED ones
+	# are removed, the PVALID ones added; LDH is PVALID
+	for my $cp (0xB7, 0x375, 0x5F3, 0x5F4, 0x30FB, 0x640, 0x7FA, 0x302E,
+		0x302F, 0x3031 .. 0x3035, 0x303B, 0x660 .. 0x669, 0x6F0 .. 0x6F9)
+	{
+		substr($pvalid, $cp, 1) = "\0";
+	}
+	for my $cp (0xDF, 0x3C2, 0x6FD, 0x6FE, 0xF0B, 0x3007, 0x2D, 0x30 .. 0x39,
+		0x61 .. 0x7A)
+	{
+		substr($pvalid, $cp, 1) = "\1";
+	}
+	# uppercase ASCII letters are unstable (case-folded), so not PVALID
+	$props{"idna=PVALID"} = $pvalid;
+	$alias{"idna=PVALID"} = "idna=PVALID";
+	$props{"ccc=Virama"} = $virama;
+	$alias{"ccc=Virama"} = "ccc=Virama";
+	for my $b (qw(L R AL AN EN ES CS ET ON BN NSM))
+	{
+		$props{"bc=$b"} = $bc{$b};
+		$alias{"bc=$b"} = "bc=$b";
+	}
+	my %jt;
+	$jt{$_} = new_set() for qw(D L R T);
+	my $listed_jt = new_set();
+	{
+		my $fh = open_ucd('ArabicShaping.txt');
+		while (my $line = <$fh>)
+		{
+			$line =~ s/#.*//;
+			next unless $line =~ /\S/;
+			my @f = map { s/^\s+|\s+$//gr } split /;/, $line;
+			my $cp = hex($f[0]);
+			set_range(\$listed_jt, $cp, $cp);
+			set_range(\$jt{ $f[2] }, $cp, $cp) if defined $jt{ $f[2] };
+		}
+		close $fh;
+	}
+	# unlisted Mn, Me and Cf code points have joining type T
+	$jt{T} |= set_union($gc{Mn}, $gc{Me}, $gc{Cf}) & set_not($listed_jt);
+	for my $j (qw(D L R T))
+	{
+		$props{"jt=$j"} = $jt{$j};
+		$alias{"jt=$j"} = "jt=$j";
+	}
 }
 
 # ---- emit ----
