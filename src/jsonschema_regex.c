@@ -1142,7 +1142,7 @@ parse_atom_escape(Translator *t, bool *quantifiable)
 			t->pos++;
 		}
 		if (n > t->ngroups)
-			return fail(t, "invalid escape");
+			return fail(t, "backreference \\%d to a group that does not exist", (int) n);
 		return emit_backreference(t, (int) n);
 	}
 	if (c == 'k')
@@ -1557,6 +1557,23 @@ WpEcmaRegexMatch(WpEcmaRegex *re, const char *str, int len)
 	return false;				/* keep compiler quiet */
 }
 
+/*
+ * WpEcmaRegexForMessage
+ *		The pattern as it should appear in an error message: NUL-terminated
+ *		and cut (at a character boundary, with "...") after 100 bytes, so
+ *		that a huge pattern does not flood the log.
+ */
+char *
+WpEcmaRegexForMessage(const char *pattern, int len)
+{
+	int			cut;
+
+	if (len <= 100)
+		return pnstrdup(pattern, len);
+	cut = pg_mbcliplen(pattern, len, 100);
+	return psprintf("%.*s...", cut, pattern);
+}
+
 /* Per-call-site cache of wp_ecma_regex_matches: the last pattern compiled. */
 typedef struct RegexCallCache
 {
@@ -1588,7 +1605,7 @@ compile_or_error(const char *pattern, int len, MemoryContext mcxt)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid regular expression \"%s\"",
-						pnstrdup(pattern, len)),
+						WpEcmaRegexForMessage(pattern, len)),
 				 errdetail("%s.", detail),
 				 errhint("Patterns use ECMA-262 syntax with the u flag, as JSON Schema specifies.")));
 	}

@@ -47,6 +47,12 @@ extern bool WpFormatCheck(const char *format, int formatlen, const char *str, in
 extern bool WpFormatIsKnown(const char *format, int formatlen);
 
 /*
+ * The pattern as it should appear in an error message (palloc'd, cut after
+ * 100 bytes with "..."), for errors such as "invalid regular expression".
+ */
+extern char *WpEcmaRegexForMessage(const char *pattern, int len);
+
+/*
  * Internal to the regex implementation (src/unicode_props.c, generated):
  * look up a property key "gc=Lu", "sc=Greek", "scx=Grek" or "bin=Alpha".
  * On success *ranges points to *nranges pairs of inclusive code-point
