@@ -14,7 +14,7 @@
  *	  escapes, \p{...} and \P{...}) becomes a set of code-point ranges that
  *	  we compute ourselves and emit as an explicit bracket expression, so
  *	  nothing depends on the locale or on PostgreSQL's class definitions;
- *	  an empty set (ECMA's []) becomes the never-matching (?!);
+ *	  an empty set (ECMA's []) becomes a bracket that cannot match;
  *	- \b and \B become \y and \Y (word characters in the C collation are
  *	  exactly ECMA's [A-Za-z0-9_]);
  *	- counted repeats above 255 (PostgreSQL's RE_DUP_MAX) become a sequence
@@ -308,8 +308,8 @@ static const uint32 ecma_line_terminator[] = {0x0A, 0x0A, 0x0D, 0x0D, 0x2028, 0x
 
 /*
  * emit_set
- *		Append a bracket expression matching exactly the (normalised) set,
- *		or the never-matching (?!) for an empty set.  NUL cannot occur in
+ *		Append a bracket expression matching exactly the (normalised) set
+ *		(one that cannot match for an empty set).  NUL cannot occur in
  *		PostgreSQL strings, so it is dropped; a negated bracket is used when
  *		it is shorter.
  */
@@ -334,7 +334,12 @@ emit_set(Translator *t, CodeSet *s)
 	}
 	if (s->n == 0)
 	{
-		emit_ascii(t, "(?!)");
+		/*
+		 * Nothing: a bracket of everything but NUL and code points above
+		 * U+10FFFF, neither of which can occur in a string.  (A lookahead
+		 * such as (?!) would not take a quantifier.)
+		 */
+		emit_ascii(t, "[^\\U00000001-\\U0010FFFF]");
 		return;
 	}
 	set_init(&comp);
@@ -835,13 +840,13 @@ emit_backreference(Translator *t, int n)
 {
 	char		buf[32];
 
-	if (t->lookaround > 0)
-		return fail(t, "backreferences inside lookaround assertions are not supported");
 	if (!t->groups[n].closed)
 	{
 		emit_ascii(t, "(?:)");
 		return true;
 	}
+	if (t->lookaround > 0)
+		return fail(t, "backreferences inside lookaround assertions are not supported");
 	if (t->groups[n].pgnum == 0)
 		return fail(t, "backreferences to groups inside lookaround assertions are not supported");
 	snprintf(buf, sizeof(buf), "(?:\\%d)", t->groups[n].pgnum);
