@@ -45,6 +45,8 @@ INSERT INTO cases (what, pattern, value, expected) VALUES
   ('[] nothing', '[]', 'abc', false),
   ('[] in an alternative', '^(?:[]|a)$', 'a', true),
   ('[^\s\S] nothing', '[^\s\S]', 'abc', false),
+  ('[]* matches empty', '^[]*a$', 'a', true),
+  ('[]+ nothing', '[]+', 'a', false),
   -- anchors: no multiline
   ('^ at start only', '^b', E'a\nb', false),
   ('$ at end only', 'a$', E'a\nb', false),
@@ -147,6 +149,7 @@ INSERT INTO cases (what, pattern, value, expected) VALUES
   ('forward reference matches empty', '^\1(a)$', 'a', true),
   ('reference inside its group matches empty', '^(a\1)$', 'a', true),
   ('group in lookahead, not referenced', '^(?=(a))a$', 'a', true),
+  ('forward reference in lookahead', '^(?=(\1a))a$', 'a', true),
   ('\10 with ten groups', '^(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)\10$', 'abcdefghijj', true),
   -- lookaround
   ('lookahead', '^(?=.*\d)(?=.*[a-z]).{8,}$', 'abcdefg1', true),
