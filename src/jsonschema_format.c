@@ -32,6 +32,7 @@ typedef const unsigned char *ustr;
  * ---------------------------------------------------------------------
  */
 
+/* is_digit, is_alpha, is_hex: ASCII character classes, locale-free. */
 static inline bool
 is_digit(unsigned char c)
 {
@@ -371,7 +372,11 @@ check_ipv6(ustr s, int len)
  * ---------------------------------------------------------------------
  */
 
-/* does code point c belong to the generated property key? */
+/*
+ * in_prop
+ *		Whether code point c is in the generated property key ("gc=M",
+ *		"idna=PVALID", "bc=R", ...); a missing key is a bug (internal error).
+ */
 static bool
 in_prop(const char *key, pg_wchar c)
 {
@@ -406,6 +411,7 @@ in_prop(const char *key, pg_wchar c)
 #define PUNY_INITIAL_N 128
 #define MAX_LABEL_CPS 64
 
+/* puny_adapt: RFC 3492 section 6.1 bias adaptation. */
 static int
 puny_adapt(int delta, int numpoints, bool firsttime)
 {
@@ -421,6 +427,7 @@ puny_adapt(int delta, int numpoints, bool firsttime)
 	return k + (PUNY_BASE - PUNY_TMIN + 1) * delta / (delta + PUNY_SKEW);
 }
 
+/* puny_digit: value of a Punycode digit (either case), -1 if invalid. */
 static int
 puny_digit(unsigned char c)
 {
@@ -433,6 +440,7 @@ puny_digit(unsigned char c)
 	return -1;
 }
 
+/* puny_encode_digit: the lower-case Punycode digit for 0..35. */
 static char
 puny_encode_digit(int d)
 {
@@ -900,6 +908,7 @@ check_hostname(ustr s, int len, bool idn)
  * ---------------------------------------------------------------------
  */
 
+/* is_atext: RFC 5322 atext, plus any non-ASCII byte for idn-email. */
 static inline bool
 is_atext(unsigned char c, bool idn)
 {
@@ -1406,10 +1415,12 @@ check_regex(const char *s, int len)
 	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
 											  "format regex check",
 											  ALLOCSET_SMALL_SIZES);
+	MemoryContext oldcxt = MemoryContextSwitchTo(cxt);
 	char	   *error;
 	bool		ok;
 
 	ok = WpEcmaRegexCompile(s, len, cxt, &error) != NULL;
+	MemoryContextSwitchTo(oldcxt);
 	MemoryContextDelete(cxt);
 	return ok;
 }

@@ -192,6 +192,7 @@ emit_char_escape(Translator *t, pg_wchar c)
  * ---------------------------------------------------------------------
  */
 
+/* set_init: make s an empty set (palloc'd in the current context). */
 static void
 set_init(CodeSet *s)
 {
@@ -217,6 +218,7 @@ set_add(CodeSet *s, uint32 lo, uint32 hi)
 	s->n++;
 }
 
+/* range_cmp: qsort comparator of [lo, hi] pairs by lo. */
 static int
 range_cmp(const void *a, const void *b)
 {
@@ -389,24 +391,28 @@ emit_set(Translator *t, CodeSet *s)
  * ---------------------------------------------------------------------
  */
 
+/* at_end: whether the whole pattern has been read. */
 static inline bool
 at_end(Translator *t)
 {
 	return t->pos >= t->len;
 }
 
+/* peek: the code point ahead positions on, or (pg_wchar) -1 past the end. */
 static inline pg_wchar
 peek(Translator *t, int ahead)
 {
 	return (t->pos + ahead < t->len) ? t->p[t->pos + ahead] : (pg_wchar) -1;
 }
 
+/* is_syntax_char: ECMA-262 SyntaxCharacter (may be identity-escaped). */
 static inline bool
 is_syntax_char(pg_wchar c)
 {
 	return c < 0x80 && c != 0 && strchr("^$\\.*+?()[]{}|", (int) c) != NULL;
 }
 
+/* hexval: value of a hex digit, -1 if c is not one. */
 static inline int
 hexval(pg_wchar c)
 {
@@ -564,7 +570,7 @@ parse_property(Translator *t, CodeSet *set, bool negate)
 }
 
 /*
- * parse_class_escape_letter
+ * add_class_escape
  *		If c is one of d D s S w W, add its set to set and return true.
  */
 static bool
@@ -1383,7 +1389,7 @@ prescan(Translator *t)
 }
 
 /*
- * decode_utf8
+ * decode_string
  *		Convert len bytes of a string in the server encoding to code points
  *		in a palloc'd array (*out, *outlen).  Non-UTF-8 databases convert to
  *		UTF-8 first (pg_server_to_any raises on bytes that are not valid).
@@ -1449,7 +1455,7 @@ free_regex(void *arg)
 #endif
 
 /*
- * WpEcmaRegexTranslate
+ * translate
  *		Translate an ECMA-262 pattern (code points) to a PostgreSQL ARE.
  *		Returns the ARE (palloc'd, *outlen code points) or NULL with *error
  *		set.
@@ -1480,47 +1486,62 @@ translate(const pg_wchar *p, int len, int *outlen, char **error)
  * WpEcmaRegexCompile
  *		See jsonschema_regex.h.  Errors from PostgreSQL's regex compiler
  *		(for instance "regular expression is too complex") are returned as
- *		the error phrase too; a query cancel during compilation is raised.
+ *		the error phrase too; a query cancel during compilation is raised,
+ *		and so is a pattern that is not valid in the server encoding.
+ *		Scratch memory is released before returning.
  */
 WpEcmaRegex *
 WpEcmaRegexCompile(const char *pattern, int len, MemoryContext mcxt, char **error)
 {
+	MemoryContext callercxt = CurrentMemoryContext;
+	MemoryContext workcxt;
+	MemoryContext recxt = NULL;
 	pg_wchar   *wpat;
 	int			wlen;
 	pg_wchar   *are;
 	int			arelen;
 	WpEcmaRegex *re;
 	int			rc;
-	MemoryContext oldcxt;
+	char	   *terror = NULL;
 
 	*error = NULL;
+
+	/* the translation's scratch memory goes away with workcxt */
+	workcxt = AllocSetContextCreate(CurrentMemoryContext, "WpEcmaRegexCompile",
+									ALLOCSET_DEFAULT_SIZES);
+	MemoryContextSwitchTo(workcxt);
 	decode_string(pattern, len, &wpat, &wlen);
-	are = translate(wpat, wlen, &arelen, error);
-	pfree(wpat);
+	are = translate(wpat, wlen, &arelen, &terror);
 	if (are == NULL)
+	{
+		MemoryContextSwitchTo(callercxt);
+		*error = pstrdup(terror);
+		MemoryContextDelete(workcxt);
 		return NULL;
+	}
 
 	re = MemoryContextAllocZero(mcxt, sizeof(WpEcmaRegex));
 	re->mcxt = mcxt;
-#ifdef WP_REGEX_MALLOCS
-	oldcxt = CurrentMemoryContext;
-#else
+#ifndef WP_REGEX_MALLOCS
 	/* the regex library pallocs into the current context: keep it in mcxt */
-	oldcxt = MemoryContextSwitchTo(AllocSetContextCreate(mcxt, "WpEcmaRegex",
-														 ALLOCSET_SMALL_SIZES));
+	recxt = AllocSetContextCreate(mcxt, "WpEcmaRegex", ALLOCSET_SMALL_SIZES);
+	MemoryContextSwitchTo(recxt);
 #endif
 	rc = pg_regcomp(&re->re, are, arelen,
 					REG_ADVANCED | REG_NOSUB, C_COLLATION_OID);
-	MemoryContextSwitchTo(oldcxt);
-	pfree(are);
+	MemoryContextSwitchTo(callercxt);
+	MemoryContextDelete(workcxt);
 	if (rc != REG_OKAY)
 	{
 		char		msg[256];
 
+		/* a cancel is reported as such, not as an invalid pattern */
 		CHECK_FOR_INTERRUPTS();
 		pg_regerror(rc, &re->re, msg, sizeof(msg));
 		pfree(re);
-		*error = psprintf("%s", msg);
+		if (recxt)
+			MemoryContextDelete(recxt);
+		*error = pstrdup(msg);
 		return NULL;
 	}
 #ifdef WP_REGEX_MALLOCS

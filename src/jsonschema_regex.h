@@ -25,6 +25,9 @@ typedef struct WpEcmaRegex WpEcmaRegex;
  * property \"Foo\"") when the pattern is invalid or cannot be translated. The
  * result lives in mcxt; any non-palloc resources (PG15's regex library
  * mallocs) are released by a reset callback on mcxt.
+ * Raises (instead of returning NULL) only for a query cancel and for bytes
+ * that are not valid in the server encoding.  Compiling costs about as much
+ * as PostgreSQL compiling a regex: compile once per schema, not per value.
  */
 extern WpEcmaRegex *WpEcmaRegexCompile(const char *pattern, int len, MemoryContext mcxt, char **error);
 
