@@ -338,6 +338,22 @@ END
 $$;
 COMMENT ON FUNCTION workshoppilot.invalid_step_outputs(text) IS 'rows of workshop_steps for this step whose output does not match the step''s current output_schema, with their errors';
 
+-- ECMA-262 patterns and formats (src/jsonschema_regex.c, src/jsonschema_format.c)
+
+CREATE FUNCTION workshoppilot.ecma_regex_matches(pattern text, value text)
+RETURNS boolean
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'wp_ecma_regex_matches';
+
+COMMENT ON FUNCTION workshoppilot.ecma_regex_matches(text, text) IS 'whether an ECMA-262 regular expression (u flag, as JSON Schema "pattern" uses) matches somewhere in value';
+
+CREATE FUNCTION workshoppilot.jsonschema_format_check(format text, value text)
+RETURNS boolean
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'wp_jsonschema_format_check';
+
+COMMENT ON FUNCTION workshoppilot.jsonschema_format_check(text, text) IS 'whether value is valid for a JSON Schema format (true for formats that are not checked)';
+
 -- end of section 6
 
 -------------------------------------------------------------------------------
