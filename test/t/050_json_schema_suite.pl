@@ -42,7 +42,9 @@ my %skip = (
 	},
 );
 
-my $json = JSON::PP->new->allow_bignum->canonical;
+# utf8: decode UTF-8 bytes to characters, encode back to UTF-8 bytes (escapes
+# such as \u00e9 would otherwise upgrade the script and double-encode)
+my $json = JSON::PP->new->utf8->allow_bignum->canonical;
 
 sub read_json
 {
@@ -63,7 +65,8 @@ sub lit
 }
 
 my $node = PostgreSQL::Test::Cluster->new('suite');
-$node->init;
+# UTF8: jsonb strings reach the validator as UTF-8 (SQL_ASCII would pass raw bytes)
+$node->init(extra => [ '--encoding=UTF8', '--locale=C' ]);
 $node->start;
 $node->safe_psql('postgres', q{
 CREATE EXTENSION workshoppilot;
@@ -110,7 +113,7 @@ push @tests, collect($_, 1, 1) for sort glob("$dir/optional/format/*.json");
 
 # one generated script, one line per test (data that jsonb rejects makes
 # the whole statement fail, so each test is its own statement)
-my $sql = '';
+my $sql = "SET client_encoding = 'UTF8';\n";
 for my $i (0 .. $#tests)
 {
 	my $t = $tests[$i];
