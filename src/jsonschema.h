@@ -245,6 +245,7 @@ struct WpSchemaNode
 	int8		boolschema;		/* -1 object schema, 0 false, 1 true */
 	bool		has_unevaluated;	/* needs annotation collection */
 	bool		leaf;			/* no subschemas: cannot recurse */
+	bool		ref_only;		/* nothing but "$ref": evaluate the target */
 	uint8		types;			/* WPT_* bits, 0 when no "type" */
 	bool		unique_items;
 	const char *path;			/* location for error "schema_path" */
@@ -260,7 +261,8 @@ struct WpSchemaNode
 
 	/* enum / const: values inside the compiled copy of the schema */
 	bool		has_enum;
-	JsonbContainer *enum_array;
+	int			nenum;
+	WpJv	   *enum_values;
 	bool		has_const;
 	WpJv		const_value;
 
@@ -328,6 +330,7 @@ typedef struct WpCompiledSchema
 	MemoryContext cxt;			/* owns everything below */
 	Jsonb	   *schema;			/* private copy of the source */
 	WpSchemaNode *root;
+	bool		dynamic_scope;	/* some "$dynamicRef" resolves dynamically */
 } WpCompiledSchema;
 
 /* One validation error (jsonb_schema_errors element). */

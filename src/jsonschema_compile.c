@@ -84,6 +84,7 @@ typedef struct CompileCtx
 	List	   *pending;		/* WpPendingRef * */
 	List	   *loaded_meta;	/* const char * URIs already compiled */
 	const char *docname;		/* current document ("" for the root) */
+	bool		dynamic_scope;	/* a $dynamicRef needs the dynamic scope */
 } CompileCtx;
 
 static WpSchemaNode *compile_node(CompileCtx *cc, WpJv *val, const char *ptr,
@@ -943,7 +944,14 @@ compile_node(CompileCtx *cc, WpJv *val, const char *ptr, WpResource *res, int de
 			if (v.type != WPJ_ARRAY)
 				schema_error(KPTR(), "must be an array");
 			node->has_enum = true;
-			node->enum_array = v.cont;
+			node->nenum = JsonContainerSize(v.cont);
+			node->enum_values = palloc(sizeof(WpJv) * Max(node->nenum, 1));
+			{
+				int			j;
+
+				for (j = 0; j < node->nenum; j++)
+					WpJvFromContainer(v.cont, j, &node->enum_values[j]);
+			}
 		}
 		else if (KW("const"))
 		{
@@ -1135,6 +1143,7 @@ compile_node(CompileCtx *cc, WpJv *val, const char *ptr, WpResource *res, int de
 
 	node->has_unevaluated = (node->unevaluated_items != NULL ||
 							 node->unevaluated_properties != NULL);
+	node->ref_only = (n == 1 && node->ref_uri != NULL);
 	node->leaf = (node->ref_uri == NULL && node->dynref_uri == NULL &&
 				  node->nprefix == 0 && node->items == NULL && node->contains == NULL &&
 				  node->nproperties == 0 && node->npattern_properties == 0 &&
@@ -1297,7 +1306,10 @@ resolve_refs(CompileCtx *cc)
 
 				for (i = 0; i < rr->resource->ndynamic; i++)
 					if (strcmp(rr->resource->dynamic_names[i], frag) == 0)
+					{
 						node->dynref_anchor = rr->resource->dynamic_names[i];
+						cc->dynamic_scope = true;
+					}
 			}
 		}
 		if (target == NULL)
@@ -1339,6 +1351,7 @@ WpJsonSchemaCompile(Jsonb *schema, MemoryContext parent)
 	WpJvFromJsonb(cs->schema, &root);
 	cs->root = compile_node(&cc, &root, "", NULL, 0);
 	resolve_refs(&cc);
+	cs->dynamic_scope = cc.dynamic_scope;
 	MemoryContextSwitchTo(old);
 	MemoryContextSetParent(cxt, parent);
 	return cs;

@@ -52,9 +52,13 @@ typedef struct RecError
 	int			seq;
 } RecError;
 
+#define WP_INLINE_PATH 32
+#define WP_INLINE_SCOPE 8
+
 typedef struct ValCtx
 {
 	bool		quiet;
+	bool		track_scope;	/* the schema uses the dynamic scope */
 	bool		format_assertion;
 	int			depth;
 	/* instance path */
@@ -70,6 +74,9 @@ typedef struct ValCtx
 	int			nerrs;
 	int			maxerrs;
 	int			seq;
+	/* initial stacks, so a typical call allocates nothing */
+	PathSeg		path_inline[WP_INLINE_PATH];
+	WpResource *scope_inline[WP_INLINE_SCOPE];
 } ValCtx;
 
 typedef struct Annot
@@ -91,10 +98,16 @@ static void report(ValCtx *ctx, WpSchemaNode *node, const char *kw, const char *
 static inline void
 path_push(ValCtx *ctx, const char *key, int len)
 {
+	/* the path only serves error reports; push and pop run in the same mode */
+	if (ctx->quiet)
+		return;
 	if (ctx->npath == ctx->maxpath)
 	{
+		PathSeg    *grown = palloc(sizeof(PathSeg) * ctx->maxpath * 2);
+
+		memcpy(grown, ctx->path, sizeof(PathSeg) * ctx->maxpath);
 		ctx->maxpath *= 2;
-		ctx->path = repalloc(ctx->path, sizeof(PathSeg) * ctx->maxpath);
+		ctx->path = grown;
 	}
 	ctx->path[ctx->npath].key = key;
 	ctx->path[ctx->npath].len = len;
@@ -104,7 +117,8 @@ path_push(ValCtx *ctx, const char *key, int len)
 static inline void
 path_pop(ValCtx *ctx)
 {
-	ctx->npath--;
+	if (!ctx->quiet)
+		ctx->npath--;
 }
 
 static char *
@@ -875,17 +889,18 @@ validate_body(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 	}
 	if (node->has_enum)
 	{
-		int			n = JsonContainerSize(node->enum_array);
 		bool		found = false;
-		char	   *base = WpContainerBase(node->enum_array);
-		uint32		off = 0;
 
-		for (i = 0; i < n && !found; i++)
+		for (i = 0; i < node->nenum && !found; i++)
 		{
-			WpJv		e;
+			WpJv	   *e = &node->enum_values[i];
 
-			off = WpJvFill(node->enum_array, base, i, off, &e);
-			found = WpJvEqual(&e, inst);
+			if (e->type != inst->type)
+				continue;
+			if (e->type == WPJ_STRING)
+				found = e->len == inst->len && memcmp(e->str, inst->str, e->len) == 0;
+			else
+				found = WpJvEqual(e, inst);
 		}
 		if (!found)
 		{
@@ -1225,11 +1240,27 @@ validate(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 		}
 		return true;
 	}
+	/* {"$ref": ...} alone: go straight to the target (one hop, so cycles still count) */
+	if (node->ref_only && (!ctx->track_scope || node->ref->resource == node->resource))
+	{
+		node = node->ref;
+		if (node->boolschema >= 0)
+		{
+			if (node->boolschema == 0)
+			{
+				report(ctx, node, "false schema", "boolean schema false");
+				return false;
+			}
+			return true;
+		}
+	}
 	/* a leaf schema cannot recurse: no depth, interrupt or scope work */
 	if (node->leaf)
 		return validate_body(ctx, node, inst, NULL);
 
-	check_stack_depth();
+	/* frames are small and depth is bounded: probing every 8 levels suffices */
+	if ((ctx->depth & 7) == 0)
+		check_stack_depth();
 	CHECK_FOR_INTERRUPTS();
 	if (++ctx->depth > WP_JSONSCHEMA_MAX_DEPTH)
 		ereport(ERROR,
@@ -1238,12 +1269,16 @@ validate(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 				 errdetail("Evaluation exceeded %d nested schemas at schema location \"%s\"; the schema probably has a \"$ref\" cycle that does not advance in the instance.",
 						   WP_JSONSCHEMA_MAX_DEPTH, node->path)));
 
-	if (ctx->nscope == 0 || ctx->scope[ctx->nscope - 1] != node->resource)
+	if (ctx->track_scope &&
+		(ctx->nscope == 0 || ctx->scope[ctx->nscope - 1] != node->resource))
 	{
 		if (ctx->nscope == ctx->maxscope)
 		{
+			WpResource **grown = palloc(sizeof(WpResource *) * ctx->maxscope * 2);
+
+			memcpy(grown, ctx->scope, sizeof(WpResource *) * ctx->maxscope);
 			ctx->maxscope *= 2;
-			ctx->scope = repalloc(ctx->scope, sizeof(WpResource *) * ctx->maxscope);
+			ctx->scope = grown;
 		}
 		ctx->scope[ctx->nscope++] = node->resource;
 		pushed = true;
@@ -1312,13 +1347,15 @@ WpJsonSchemaValidate(WpCompiledSchema *cs, Jsonb *instance, bool format_assertio
 	WpJv		root;
 	bool		valid;
 
-	memset(&ctx, 0, sizeof(ctx));
+	ctx.depth = ctx.npath = ctx.nscope = ctx.nerrs = ctx.maxerrs = ctx.seq = 0;
+	ctx.errs = NULL;
 	ctx.quiet = (errors == NULL);
 	ctx.format_assertion = format_assertion;
-	ctx.maxpath = 16;
-	ctx.path = palloc(sizeof(PathSeg) * ctx.maxpath);
-	ctx.maxscope = 8;
-	ctx.scope = palloc(sizeof(WpResource *) * ctx.maxscope);
+	ctx.track_scope = cs->dynamic_scope;
+	ctx.maxpath = WP_INLINE_PATH;
+	ctx.path = ctx.path_inline;
+	ctx.maxscope = WP_INLINE_SCOPE;
+	ctx.scope = ctx.scope_inline;
 	WpJvFromJsonb(instance, &root);
 	valid = validate(&ctx, cs->root, &root, NULL);
 	if (errors)
