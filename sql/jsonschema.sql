@@ -133,6 +133,14 @@ SELECT jsonb_matches_schema('{"format": "no-such-format"}', '"x"') AS unknown_fo
 	   jsonb_matches_schema('{"format": "no-such-format"}', '"x"', true) AS unknown_format_asserted,
 	   jsonb_matches_schema('{"format": "date"}', '"not a date"') AS date_annotation;
 
+SELECT jsonb_matches_schema('{"format": "date"}', v, true) AS date_asserted, v
+FROM (VALUES ('"2026-02-28"'::jsonb), ('"2026-02-30"'), ('42')) t(v);
+SELECT jsonb_schema_errors('{"format": "email"}', '"no at sign"', true) AS format_error;
+-- the step-output GUC does not change the (immutable) generic functions
+SET workshoppilot.jsonschema_format_assertion = on;
+SELECT jsonb_matches_schema('{"format": "date"}', '"2026-02-30"') AS still_annotation;
+RESET workshoppilot.jsonschema_format_assertion;
+
 -- the same call site validating several rows with several schemas
 SELECT s, v, jsonb_matches_schema(s, v) AS ok
 FROM (VALUES ('{"type": "string"}'::jsonb, '"a"'::jsonb), ('{"type": "string"}', '1'),

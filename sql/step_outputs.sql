@@ -119,6 +119,24 @@ REVOKE ALL ON workshop_steps, step_definitions FROM regress_step_outputs_writer;
 REVOKE ALL ON SCHEMA workshoppilot FROM regress_step_outputs_writer;
 DROP ROLE regress_step_outputs_writer;
 
+-- workshoppilot.jsonschema_format_assertion makes the checked formats assert
+-- in the output check and in invalid_step_outputs (format is an annotation
+-- otherwise)
+INSERT INTO step_definitions (id, "order", name, description, output_schema)
+VALUES ('so_format', 104, 'Formats', 'step with a format',
+		'{"type": "object", "properties": {"due": {"type": "string", "format": "date"}}}');
+INSERT INTO workshop_steps (id, workshop_id, step_id, output)
+VALUES ('wst_so7', 'ws_so1', 'so_format', '{"due": "next Tuesday"}');
+SELECT count(*) AS not_asserted FROM invalid_step_outputs('so_format');
+SET workshoppilot.jsonschema_format_assertion = on;
+SELECT workshop_step_id, errors FROM invalid_step_outputs('so_format');
+\set ON_ERROR_STOP 0
+UPDATE workshop_steps SET output = '{"due": "2026-02-30"}' WHERE id = 'wst_so7';
+\echo :LAST_ERROR_SQLSTATE
+\set ON_ERROR_STOP 1
+UPDATE workshop_steps SET output = '{"due": "2026-02-28"}' WHERE id = 'wst_so7';
+RESET workshoppilot.jsonschema_format_assertion;
+
 -- the trigger functions refuse to run in the wrong place
 CREATE TABLE public.so_misuse (id int, output jsonb);
 CREATE TRIGGER misuse_after AFTER INSERT ON public.so_misuse
@@ -138,5 +156,5 @@ DROP TABLE public.so_misuse;
 
 -- clean up
 DELETE FROM workshop_steps WHERE id LIKE 'wst_so%';
-DELETE FROM step_definitions WHERE id IN ('so_test', 'so_free');
+DELETE FROM step_definitions WHERE id IN ('so_test', 'so_free', 'so_format');
 DELETE FROM workshops WHERE id IN ('ws_so1', 'ws_so2');
