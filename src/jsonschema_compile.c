@@ -456,12 +456,20 @@ ptr_append(const char *ptr, const char *tok, int len)
 	return out.data;
 }
 
+/*
+ * ptr_append_index
+ *		JSON Pointer ptr extended by an array index.
+ */
 static char *
 ptr_append_index(const char *ptr, int i)
 {
 	return psprintf("%s/%d", ptr, i);
 }
 
+/*
+ * key_is
+ *		Whether key k is exactly the NUL-terminated name.
+ */
 static inline bool
 key_is(const WpJv *k, const char *name)
 {
@@ -504,6 +512,11 @@ parse_nonneg_int(WpJv *v, const char *ptr)
 	return DatumGetInt64(DirectFunctionCall1(numeric_int8, NumericGetDatum(v->num)));
 }
 
+/*
+ * parse_number
+ *		A numeric keyword value into *out (with its int64 form when it has
+ *		one); a non-number is a schema error at ptr.
+ */
 static void
 parse_number(WpJv *v, const char *ptr, WpNumBound *out)
 {
@@ -541,6 +554,10 @@ parse_string_array(WpJv *v, const char *ptr, const char ***names, int **lens)
 	return n;
 }
 
+/*
+ * type_bit
+ *		The WPT_* bit of a "type" name; anything else is a schema error at ptr.
+ */
 static uint8
 type_bit(const WpJv *v, const char *ptr)
 {
@@ -567,12 +584,20 @@ type_bit(const WpJv *v, const char *ptr)
  * registration
  * --------------------------------------------------------------------- */
 
+/*
+ * node_key
+ *		Registration key "<document>#<pointer>" of location ptr.
+ */
 static char *
 node_key(CompileCtx *cc, const char *ptr)
 {
 	return psprintf("%s#%s", cc->docname, ptr);
 }
 
+/*
+ * find_node
+ *		The node compiled for location key, or NULL.
+ */
 static WpSchemaNode *
 find_node(CompileCtx *cc, const char *key)
 {
@@ -588,6 +613,10 @@ find_node(CompileCtx *cc, const char *key)
 	return NULL;
 }
 
+/*
+ * find_resource
+ *		The schema resource with absolute URI uri, or NULL.
+ */
 static WpRawResource *
 find_resource(CompileCtx *cc, const char *uri)
 {
@@ -603,6 +632,10 @@ find_resource(CompileCtx *cc, const char *uri)
 	return NULL;
 }
 
+/*
+ * find_anchor
+ *		The node carrying $anchor/$dynamicAnchor name in resource res, or NULL.
+ */
 static WpSchemaNode *
 find_anchor(CompileCtx *cc, WpResource *res, const char *name)
 {
@@ -640,6 +673,10 @@ anchor_name(WpJv *v, const char *ptr)
 	return pnstrdup(v->str, v->len);
 }
 
+/*
+ * add_anchor
+ *		Register anchor name for node in res; a duplicate is a schema error.
+ */
 static void
 add_anchor(CompileCtx *cc, WpResource *res, const char *name, WpSchemaNode *node,
 		   const char *ptr)
@@ -655,6 +692,11 @@ add_anchor(CompileCtx *cc, WpResource *res, const char *name, WpSchemaNode *node
 	cc->anchors = lappend(cc->anchors, a);
 }
 
+/*
+ * add_resource
+ *		Register a schema resource rooted at raw (location key); a duplicate URI
+ *		is a schema error.
+ */
 static WpResource *
 add_resource(CompileCtx *cc, const char *uri, const char *key, WpJv *raw,
 			 const char *ptr)
@@ -678,6 +720,10 @@ add_resource(CompileCtx *cc, const char *uri, const char *key, WpJv *raw,
  * compiling
  * --------------------------------------------------------------------- */
 
+/*
+ * compile_sub
+ *		Compile the subschema val of keyword kw of the schema at ptr.
+ */
 static WpSchemaNode *
 compile_sub(CompileCtx *cc, WpJv *val, const char *ptr, const char *kw,
 			WpResource *res, int depth)
@@ -685,6 +731,11 @@ compile_sub(CompileCtx *cc, WpJv *val, const char *ptr, const char *kw,
 	return compile_node(cc, val, ptr_append(ptr, kw, strlen(kw)), res, depth + 1);
 }
 
+/*
+ * compile_array
+ *		Compile an array of subschemas (keyword kw); returns the count and sets
+ *		*out.  Not an array (or empty when nonempty) is a schema error.
+ */
 static int
 compile_array(CompileCtx *cc, WpJv *val, const char *ptr, const char *kw,
 			  WpResource *res, int depth, WpSchemaNode ***out, bool nonempty)
@@ -738,6 +789,11 @@ compile_map(CompileCtx *cc, WpJv *val, const char *ptr, const char *kw,
 	return n;
 }
 
+/*
+ * compile_regex
+ *		Compile an ECMA-262 pattern through the regex API; an invalid or
+ *		untranslatable pattern is a schema error at ptr.
+ */
 static WpEcmaRegex *
 compile_regex(CompileCtx *cc, const char *src, int len, const char *ptr)
 {
@@ -1463,6 +1519,10 @@ typedef struct FnCache
 	bool		stable;			/* schema argument constant for the query */
 } FnCache;
 
+/*
+ * fn_cache_unpin
+ *		Reset callback of fn_mcxt: release the call site's pin on its LRU entry.
+ */
 static void
 fn_cache_unpin(void *arg)
 {

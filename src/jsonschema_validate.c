@@ -95,6 +95,10 @@ static void report(ValCtx *ctx, WpSchemaNode *node, const char *kw, const char *
  * helpers
  * --------------------------------------------------------------------- */
 
+/*
+ * path_push
+ *		Enter an instance member (key, or array index len when key is NULL).
+ */
 static inline void
 path_push(ValCtx *ctx, const char *key, int len)
 {
@@ -114,6 +118,10 @@ path_push(ValCtx *ctx, const char *key, int len)
 	ctx->npath++;
 }
 
+/*
+ * path_pop
+ *		Leave the member entered last.
+ */
 static inline void
 path_pop(ValCtx *ctx)
 {
@@ -121,6 +129,10 @@ path_pop(ValCtx *ctx)
 		ctx->npath--;
 }
 
+/*
+ * path_string
+ *		JSON Pointer (escaped) of an instance path.
+ */
 static char *
 path_string(PathSeg *segs, int n)
 {
@@ -200,6 +212,10 @@ report(ValCtx *ctx, WpSchemaNode *node, const char *kw, const char *fmt,...)
 	e->err.message = msg.data;
 }
 
+/*
+ * num_cmp
+ *		numeric comparison (-1, 0, 1).
+ */
 static inline int
 num_cmp(Numeric a, Numeric b)
 {
@@ -207,6 +223,10 @@ num_cmp(Numeric a, Numeric b)
 											 NumericGetDatum(b)));
 }
 
+/*
+ * num_str
+ *		Text of a numeric, for messages.
+ */
 static inline char *
 num_str(Numeric n)
 {
@@ -248,7 +268,7 @@ bound_cmp(Numeric num, bool isint, int64 iv, const WpNumBound *b)
 }
 
 /*
- * utf8_length
+ * string_length
  *		Length of a string in code points.
  */
 static int64
@@ -367,6 +387,10 @@ typedef struct HashIdx
 	int			idx;
 } HashIdx;
 
+/*
+ * hashidx_cmp
+ *		qsort order of (hash, index) pairs.
+ */
 static int
 hashidx_cmp(const void *a, const void *b)
 {
@@ -426,6 +450,10 @@ find_duplicate(JsonbContainer *c, int *di, int *dj)
 	return false;
 }
 
+/*
+ * annot_new
+ *		Empty annotations for instance inst (one bit per member).
+ */
 static Annot *
 annot_new(WpJv *inst)
 {
@@ -439,6 +467,10 @@ annot_new(WpJv *inst)
 	return a;
 }
 
+/*
+ * annot_mark
+ *		Mark member i evaluated (a is NULL when nobody collects).
+ */
 static inline void
 annot_mark(Annot *a, int i)
 {
@@ -446,12 +478,20 @@ annot_mark(Annot *a, int i)
 		a->bits[i / 8] |= (1 << (i % 8));
 }
 
+/*
+ * annot_has
+ *		Whether member i was evaluated.
+ */
 static inline bool
 annot_has(Annot *a, int i)
 {
 	return a->all || i < a->upto || (a->bits[i / 8] & (1 << (i % 8)));
 }
 
+/*
+ * annot_merge
+ *		Add the annotations of src (a successful subschema) to dst.
+ */
 static void
 annot_merge(Annot *dst, Annot *src)
 {
@@ -465,6 +505,10 @@ annot_merge(Annot *dst, Annot *src)
 		dst->bits[i] |= src->bits[i];
 }
 
+/*
+ * type_names
+ *		"string or null"-style list of the types in a WPT_* mask.
+ */
 static const char *
 type_names(uint8 types)
 {
@@ -490,6 +534,11 @@ type_names(uint8 types)
 	return out.data;
 }
 
+/*
+ * type_matches
+ *		Whether inst has one of the types in the mask (integers: numbers
+ *		without fractional part).
+ */
 static inline bool
 type_matches(uint8 types, WpJv *inst)
 {
@@ -563,6 +612,12 @@ object_has_key(JsonbContainer *c, const char *name, int len, WpJv *k)
 	return false;
 }
 
+/*
+ * validate_object
+ *		The object keywords of node against object inst: size, required,
+ *		properties, patternProperties, additionalProperties, propertyNames,
+ *		dependentRequired, dependentSchemas.  Marks evaluated members in annot.
+ */
 static bool
 validate_object(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 {
@@ -745,6 +800,12 @@ done:
 	return valid;
 }
 
+/*
+ * validate_array
+ *		The array keywords of node against array inst: size, prefixItems,
+ *		items, contains/minContains/maxContains, uniqueItems.  Records evaluated
+ *		items in annot.
+ */
 static bool
 validate_array(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 {
@@ -1304,6 +1365,11 @@ validate(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
  * entry
  * --------------------------------------------------------------------- */
 
+/*
+ * recerror_cmp
+ *		Document order of recorded errors: by instance path (indexes
+ *		numerically, keys in jsonb order, parents first), then as recorded.
+ */
 static int
 recerror_cmp(const void *a, const void *b)
 {
