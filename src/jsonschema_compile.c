@@ -61,7 +61,10 @@ typedef struct WpNodeKey
 {
 	const char *key;
 	WpSchemaNode *node;
+	struct WpNodeKey *next;		/* hash chain */
 } WpNodeKey;
+
+#define WP_NODE_BUCKETS 1024
 
 typedef struct WpPendingRef
 {
@@ -80,7 +83,7 @@ typedef struct CompileCtx
 	MemoryContext cxt;
 	List	   *resources;		/* WpRawResource * */
 	List	   *anchors;		/* WpAnchor * */
-	List	   *nodes;			/* WpNodeKey * */
+	WpNodeKey **nodes;			/* hash table of WP_NODE_BUCKETS chains */
 	List	   *pending;		/* WpPendingRef * */
 	List	   *loaded_meta;	/* const char * URIs already compiled */
 	const char *docname;		/* current document ("" for the root) */
@@ -595,24 +598,29 @@ node_key(CompileCtx *cc, const char *ptr)
 }
 
 /*
+ * node_bucket
+ *		Hash bucket of a location key.
+ */
+static inline uint32
+node_bucket(const char *key)
+{
+	return hash_bytes((const unsigned char *) key, strlen(key)) % WP_NODE_BUCKETS;
+}
+
+/*
  * find_node
  *		The node compiled for location key, or NULL.
  */
 static WpSchemaNode *
 find_node(CompileCtx *cc, const char *key)
 {
-	ListCell   *lc;
+	WpNodeKey  *nk;
 
-	foreach(lc, cc->nodes)
-	{
-		WpNodeKey  *nk = lfirst(lc);
-
+	for (nk = cc->nodes[node_bucket(key)]; nk; nk = nk->next)
 		if (strcmp(nk->key, key) == 0)
 			return nk->node;
-	}
 	return NULL;
 }
-
 /*
  * find_resource
  *		The schema resource with absolute URI uri, or NULL.
@@ -851,7 +859,8 @@ compile_node(CompileCtx *cc, WpJv *val, const char *ptr, WpResource *res, int de
 	nk = palloc(sizeof(WpNodeKey));
 	nk->key = key;
 	nk->node = node;
-	cc->nodes = lappend(cc->nodes, nk);
+	nk->next = cc->nodes[node_bucket(key)];
+	cc->nodes[node_bucket(key)] = nk;
 
 	if (val->type == WPJ_BOOL)
 	{
@@ -1401,6 +1410,7 @@ WpJsonSchemaCompile(Jsonb *schema, MemoryContext parent)
 	memset(&cc, 0, sizeof(cc));
 	cc.cxt = cxt;
 	cc.docname = "";
+	cc.nodes = palloc0(sizeof(WpNodeKey *) * WP_NODE_BUCKETS);
 	cs->cxt = cxt;
 	cs->schema = palloc(VARSIZE(schema));
 	memcpy(cs->schema, schema, VARSIZE(schema));
