@@ -1135,34 +1135,61 @@ compile_node(CompileCtx *cc, WpJv *val, const char *ptr, WpResource *res, int de
 				node->required_len[h + 1] = len;
 			}
 		}
-		else if (KW("dependentRequired"))
+		else if (KW("dependentRequired") || KW("dependentSchemas") || KW("dependencies"))
 		{
+			/*
+			 * "dependencies" (deprecated, still in the 2020-12 meta-schema):
+			 * string arrays act as dependentRequired, schemas as
+			 * dependentSchemas.
+			 */
+			bool		want_array = KW("dependentRequired");
+			bool		want_schema = KW("dependentSchemas");
 			int			j,
 						m;
 
 			KPTR();
 			if (v.type != WPJ_OBJECT)
-				schema_error(kptr, "must be an object whose values are arrays of strings");
+				schema_error(kptr, want_array ? "must be an object whose values are arrays of strings" :
+							 want_schema ? "must be an object whose values are schemas" :
+							 "must be an object whose values are schemas or arrays of strings");
 			m = JsonContainerSize(v.cont);
-			node->ndependent_required = m;
-			node->dependent_required = palloc(sizeof(WpDependentRequired) * Max(m, 1));
 			for (j = 0; j < m; j++)
 			{
 				WpJv		dk,
 							dv;
-				WpDependentRequired *dr = &node->dependent_required[j];
+				char	   *dptr;
 
 				WpJvFromContainer(v.cont, j, &dk);
 				WpJvFromContainer(v.cont, j + m, &dv);
-				dr->name = dk.str;
-				dr->len = dk.len;
-				dr->nrequired = parse_string_array(&dv, ptr_append(kptr, dk.str, dk.len),
-												   &dr->required, &dr->required_len);
+				dptr = ptr_append(kptr, dk.str, dk.len);
+				if (want_array || (!want_schema && dv.type == WPJ_ARRAY))
+				{
+					WpDependentRequired *dr;
+
+					node->dependent_required = node->dependent_required ?
+						repalloc(node->dependent_required,
+								 sizeof(WpDependentRequired) * (node->ndependent_required + 1)) :
+						palloc(sizeof(WpDependentRequired));
+					dr = &node->dependent_required[node->ndependent_required++];
+					dr->name = dk.str;
+					dr->len = dk.len;
+					dr->nrequired = parse_string_array(&dv, dptr, &dr->required, &dr->required_len);
+				}
+				else
+				{
+					WpNamedSchema *ds;
+
+					node->dependent_schemas = node->dependent_schemas ?
+						repalloc(node->dependent_schemas,
+								 sizeof(WpNamedSchema) * (node->ndependent_schemas + 1)) :
+						palloc(sizeof(WpNamedSchema));
+					ds = &node->dependent_schemas[node->ndependent_schemas++];
+					ds->name = dk.str;
+					ds->len = dk.len;
+					ds->schema = compile_node(cc, &dv, dptr, res, depth + 1);
+				}
 			}
 		}
-		else if (KW("dependentSchemas"))
-			node->ndependent_schemas = compile_map(cc, &v, ptr, "dependentSchemas", res, depth,
-												   &node->dependent_schemas);
 		else if (KW("minProperties"))
 			node->min_properties = parse_nonneg_int(&v, KPTR());
 		else if (KW("maxProperties"))
