@@ -86,6 +86,10 @@ FROM (VALUES
 	('false', '1')
 ) t(s, v);
 
+-- the deprecated "dependencies": arrays as dependentRequired, schemas as dependentSchemas
+SELECT jsonb_matches_schema('{"dependencies": {"a": ["b"], "c": {"required": ["d"]}}}', v) AS ok, v
+FROM (VALUES ('{"a": 1, "b": 2}'::jsonb), ('{"a": 1}'), ('{"c": 1, "d": 2}'), ('{"c": 1}'), ('{}')) t(v);
+
 -- valid instance: empty array
 SELECT jsonb_schema_errors('{"type": "object"}', '{}') AS no_errors;
 
