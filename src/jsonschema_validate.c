@@ -1083,6 +1083,10 @@ validate_body(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 			break;
 	}
 
+	/* a leaf has no applicators: nothing below applies */
+	if (node->leaf)
+		goto done;
+
 	if (node->ref)
 	{
 		if (!validate(ctx, node->ref, inst, annot))
