@@ -11,8 +11,8 @@
  *		a valid draft 2020-12 schema raises 22023.
  *
  * Caching: per backend, step id -> copy of its output_schema (or "none"),
- * in a child of CacheMemoryContext, read through SPI with a saved plan on a
- * miss.  A relcache callback clears it whenever step_definitions (or
+ * in a child of CacheMemoryContext, read on a miss by a primary-key index
+ * scan of step_definitions (AccessShareLock, catalog snapshot).  A relcache callback clears it whenever step_definitions (or
  * everything) is invalidated; the step_definitions triggers of this file and
  * of the step progress code send that invalidation on every change, so all
  * backends notice at commit and this backend at the next command.  The
@@ -26,7 +26,11 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/skey.h"
+#include "access/stratnum.h"
+#include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
@@ -35,6 +39,7 @@
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -55,7 +60,21 @@ typedef struct StepSchema
 static MemoryContext step_cache_cxt = NULL;
 static List *step_cache = NIL;
 static Oid	step_definitions_relid = InvalidOid;
-static SPIPlanPtr step_schema_plan = NULL;
+
+/*
+ * lappend_cxt
+ *		Append entry to step_cache, allocating the list cell in the cache
+ *		context.
+ */
+static List *
+lappend_cxt(StepSchema *entry)
+{
+	MemoryContext old = MemoryContextSwitchTo(step_cache_cxt);
+	List	   *result = lappend(step_cache, entry);
+
+	MemoryContextSwitchTo(old);
+	return result;
+}
 
 /*
  * step_cache_invalidate
@@ -86,7 +105,7 @@ WpStepOutputsInit(void)
 /*
  * lookup_step_schema
  *		The output_schema of step step_id (NULL when the step has none or
- *		does not exist), from the cache or read with SPI.  The result stays
+ *		does not exist), from the cache or read from the table.  The result stays
  *		valid until the next invalidation.
  */
 static Jsonb *
@@ -94,9 +113,16 @@ lookup_step_schema(const char *step_id)
 {
 	ListCell   *lc;
 	StepSchema *entry;
-	Datum		arg;
-	int			rc;
 	MemoryContext old;
+	Oid			relid;
+	Relation	rel;
+	TupleDesc	desc;
+	AttrNumber	id_att,
+				schema_att;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	int			i;
 
 	if (!OidIsValid(step_definitions_relid))
 	{
@@ -121,41 +147,54 @@ lookup_step_schema(const char *step_id)
 		step_cache_cxt = AllocSetContextCreate(CacheMemoryContext,
 											   "workshoppilot step output schemas",
 											   ALLOCSET_SMALL_SIZES);
-	if ((rc = SPI_connect()) != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(rc));
-	if (step_schema_plan == NULL)
-	{
-		Oid			argtypes[1] = {TEXTOID};
-		SPIPlanPtr	plan;
 
-		plan = SPI_prepare("SELECT output_schema FROM workshoppilot.step_definitions"
-						   " WHERE id OPERATOR(pg_catalog.=) $1",
-						   1, argtypes);
-		if (plan == NULL)
-			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(plan) != 0)
-			elog(ERROR, "SPI_keepplan failed");
-		step_schema_plan = plan;
+	/*
+	 * Direct primary-key lookup: no SPI, and no SELECT privilege needed by
+	 * the role writing the output (step definitions are reference data).
+	 */
+	relid = step_definitions_relid;
+	rel = table_open(relid, AccessShareLock);
+	desc = RelationGetDescr(rel);
+	id_att = schema_att = InvalidAttrNumber;
+	for (i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (att->attisdropped)
+			continue;
+		if (strcmp(NameStr(att->attname), "id") == 0 && att->atttypid == TEXTOID)
+			id_att = att->attnum;
+		else if (strcmp(NameStr(att->attname), "output_schema") == 0 && att->atttypid == JSONBOID)
+			schema_att = att->attnum;
 	}
-	arg = CStringGetTextDatum(step_id);
-	rc = SPI_execute_plan(step_schema_plan, &arg, NULL, true, 1);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+	list_free(RelationGetIndexList(rel));	/* sets rd_pkindex */
+	if (id_att == InvalidAttrNumber || schema_att == InvalidAttrNumber || !OidIsValid(rel->rd_pkindex))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("table \"%s.%s\" lacks its \"id\" key or its \"output_schema\" column",
+						WP_SCHEMA_NAME, WP_STEP_DEFINITIONS_TABLE),
+				 errhint("Reinstall the extension.")));
+	ScanKeyInit(&key, id_att, BTEqualStrategyNumber, F_TEXTEQ, CStringGetTextDatum(step_id));
+	scan = systable_beginscan(rel, rel->rd_pkindex, true, NULL, 1, &key);
+	tuple = systable_getnext(scan);
 
 	old = MemoryContextSwitchTo(step_cache_cxt);
 	entry = palloc0(sizeof(StepSchema));
 	entry->step_id = pstrdup(step_id);
-	if (SPI_processed == 1)
+	if (HeapTupleIsValid(tuple))
 	{
 		bool		isnull;
-		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		Datum		d = heap_getattr(tuple, schema_att, desc, &isnull);
 
 		if (!isnull)
 			entry->schema = DatumGetJsonbPCopy(d);
 	}
-	step_cache = lappend(step_cache, entry);
 	MemoryContextSwitchTo(old);
-	SPI_finish();
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+
+	/* an invalidation processed while opening the table has reset the cache */
+	step_cache = lappend_cxt(entry);
 	return entry->schema;
 }
 
