@@ -128,3 +128,19 @@ JOIN pg_class c ON c.oid = d.adrelid
 JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
 WHERE c.relnamespace = 'workshoppilot'::regnamespace AND a.attname = 'id'
 ORDER BY 1;
+-- in parallel workers (each has its own per-backend state): still distinct
+CREATE TABLE ids_parallel AS SELECT g FROM generate_series(1, 50000) AS g;
+ANALYZE ids_parallel;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF, VERBOSE)
+SELECT workshoppilot.cuid2('ws') AS id FROM ids_parallel;
+SELECT count(*) AS ids, count(DISTINCT id) AS distinct_ids
+FROM (SELECT workshoppilot.cuid2('ws') AS id FROM ids_parallel) AS s;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+DROP TABLE ids_parallel;
