@@ -93,7 +93,8 @@ SELECT workshoppilot.is_cuid2(workshoppilot.cuid2()) AS fresh_id;
 -- bounds: 2 to 32 characters, a letter first
 SELECT v AS value, workshoppilot.is_cuid2(v) AS is_cuid2
 FROM (VALUES ('a'), ('a1'), ('1a'), ('a' || repeat('0', 31)), ('a' || repeat('0', 32)),
-			 ('ab c'), (convert_from('\x61c3a9'::bytea, 'UTF8'))) AS t(v);
+			 ('ab c')) AS t(v);
+SELECT workshoppilot.is_cuid2(convert_from('\x61c3a9'::bytea, 'UTF8')) AS a_e_acute;
 SELECT workshoppilot.is_cuid2(NULL) IS NULL AS strict_null;
 -- prefixed
 SELECT v AS value, workshoppilot.is_cuid2(v, 'ws') AS is_cuid2
