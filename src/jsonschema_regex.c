@@ -1209,6 +1209,7 @@ static bool
 parse_term(Translator *t)
 {
 	int			start = t->outlen;
+	int			groups_before = t->nextgroup;
 	pg_wchar	c = peek(t, 0);
 	bool		quantifiable = true;
 	bool		has_capture = false;
@@ -1277,6 +1278,8 @@ parse_term(Translator *t)
 	{
 		if (!quantifiable)
 			return fail(t, "nothing to repeat");
+		/* has the atom (a group at any depth) got capturing groups? */
+		has_capture = has_capture || t->nextgroup > groups_before;
 		return apply_quantifier(t, start, min, max, has_capture);
 	}
 	return t->error == NULL;
