@@ -286,6 +286,22 @@ COMMENT ON FUNCTION workshoppilot.create_workshop(text, text, text, text, text) 
 -- 6. JSON Schema validation (src/jsonschema*.c, src/step_outputs.c)
 -------------------------------------------------------------------------------
 
+-- ECMA-262 patterns and formats (src/jsonschema_regex.c, src/jsonschema_format.c)
+
+CREATE FUNCTION workshoppilot.ecma_regex_matches(pattern text, value text)
+RETURNS boolean
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'wp_ecma_regex_matches';
+
+COMMENT ON FUNCTION workshoppilot.ecma_regex_matches(text, text) IS 'whether an ECMA-262 regular expression (u flag, as JSON Schema "pattern" uses) matches somewhere in value';
+
+CREATE FUNCTION workshoppilot.jsonschema_format_check(format text, value text)
+RETURNS boolean
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'wp_jsonschema_format_check';
+
+COMMENT ON FUNCTION workshoppilot.jsonschema_format_check(text, text) IS 'whether value is valid for a JSON Schema format (true for formats that are not checked)';
+
 -- end of section 6
 
 -------------------------------------------------------------------------------
@@ -323,6 +339,695 @@ INSERT INTO workshoppilot.step_definitions (id, "order", name, description, prom
 ('pack', 10, 'Pack', 'Assemble everything into the Build Pack.',
  'You are facilitating the Pack step. Assemble the outputs of all earlier steps into a Build Pack a developer or coding agent can build from: a short overview, the problem and personas, the prioritised features, the architecture, the spec and the stories. Check it for gaps and contradictions and confirm the final contents with the user.',
  true);
+
+-- The output schema of each shipped step (JSON Schema draft 2020-12): strict
+-- on the shape the later steps rely on (required keys, types, closed top
+-- level), lenient inside items (extra keys allowed).  README shows an
+-- example output per step.
+UPDATE workshoppilot.step_definitions SET output_schema = $schema${
+ "$schema": "https://json-schema.org/draft/2020-12/schema",
+ "title": "Empathize output",
+ "description": "Personas, the insights that recur across them, and a summary.",
+ "type": "object",
+ "properties": {
+  "personas": {
+   "type": "array",
+   "minItems": 1,
+   "maxItems": 10,
+   "items": {
+    "$ref": "#/$defs/persona"
+   }
+  },
+  "insights": {
+   "type": "array",
+   "items": {
+    "type": "string",
+    "minLength": 1
+   },
+   "minItems": 1
+  },
+  "summary": {
+   "type": "string",
+   "minLength": 1
+  }
+ },
+ "required": [
+  "personas",
+  "insights",
+  "summary"
+ ],
+ "additionalProperties": false,
+ "$defs": {
+  "persona": {
+   "type": "object",
+   "properties": {
+    "name": {
+     "type": "string",
+     "minLength": 1
+    },
+    "age": {
+     "type": "integer",
+     "minimum": 0,
+     "maximum": 150
+    },
+    "role": {
+     "type": "string"
+    },
+    "goals": {
+     "type": "array",
+     "items": {
+      "type": "string",
+      "minLength": 1
+     },
+     "minItems": 1
+    },
+    "pains": {
+     "type": "array",
+     "items": {
+      "type": "string",
+      "minLength": 1
+     },
+     "minItems": 1
+    },
+    "quote": {
+     "type": "string"
+    }
+   },
+   "required": [
+    "name",
+    "goals",
+    "pains"
+   ]
+  }
+ }
+}$schema$::jsonb
+ WHERE id OPERATOR(pg_catalog.=) 'empathize'::text;
+UPDATE workshoppilot.step_definitions SET output_schema = $schema${
+ "$schema": "https://json-schema.org/draft/2020-12/schema",
+ "title": "Define output",
+ "description": "One problem statement, the persona and need behind it, and How-might-we questions.",
+ "type": "object",
+ "properties": {
+  "problem_statement": {
+   "type": "string",
+   "minLength": 10
+  },
+  "persona": {
+   "type": "string",
+   "minLength": 1
+  },
+  "need": {
+   "type": "string",
+   "minLength": 1
+  },
+  "insight": {
+   "type": "string",
+   "minLength": 1
+  },
+  "how_might_we": {
+   "type": "array",
+   "minItems": 1,
+   "maxItems": 10,
+   "items": {
+    "type": "string",
+    "pattern": "^[Hh]ow might we\\b"
+   }
+  }
+ },
+ "required": [
+  "problem_statement",
+  "how_might_we"
+ ],
+ "additionalProperties": false
+}$schema$::jsonb
+ WHERE id OPERATOR(pg_catalog.=) 'define'::text;
+UPDATE workshoppilot.step_definitions SET output_schema = $schema${
+ "$schema": "https://json-schema.org/draft/2020-12/schema",
+ "title": "Ideate output",
+ "description": "All ideas generated, and up to three selected to carry forward.",
+ "type": "object",
+ "properties": {
+  "ideas": {
+   "type": "array",
+   "minItems": 1,
+   "items": {
+    "type": "object",
+    "properties": {
+     "title": {
+      "type": "string",
+      "minLength": 1
+     },
+     "description": {
+      "type": "string"
+     },
+     "cluster": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "title"
+    ]
+   }
+  },
+  "selected": {
+   "type": "array",
+   "minItems": 1,
+   "maxItems": 3,
+   "items": {
+    "type": "object",
+    "properties": {
+     "title": {
+      "type": "string",
+      "minLength": 1
+     },
+     "rationale": {
+      "type": "string",
+      "minLength": 1
+     }
+    },
+    "required": [
+     "title",
+     "rationale"
+    ]
+   }
+  }
+ },
+ "required": [
+  "ideas",
+  "selected"
+ ],
+ "additionalProperties": false
+}$schema$::jsonb
+ WHERE id OPERATOR(pg_catalog.=) 'ideate'::text;
+UPDATE workshoppilot.step_definitions SET output_schema = $schema${
+ "$schema": "https://json-schema.org/draft/2020-12/schema",
+ "title": "Prototype output",
+ "description": "The smallest prototype of each selected idea and the assumption it tests.",
+ "type": "object",
+ "properties": {
+  "prototypes": {
+   "type": "array",
+   "minItems": 1,
+   "items": {
+    "type": "object",
+    "properties": {
+     "idea": {
+      "type": "string",
+      "minLength": 1
+     },
+     "form": {
+      "enum": [
+       "sketch",
+       "paper",
+       "clickable_mock",
+       "video",
+       "script",
+       "concierge",
+       "wizard_of_oz",
+       "landing_page",
+       "other"
+      ]
+     },
+     "description": {
+      "type": "string",
+      "minLength": 1
+     },
+     "key_moments": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      }
+     },
+     "assumption": {
+      "type": "string",
+      "minLength": 1
+     }
+    },
+    "required": [
+     "idea",
+     "form",
+     "description",
+     "assumption"
+    ]
+   }
+  }
+ },
+ "required": [
+  "prototypes"
+ ],
+ "additionalProperties": false
+}$schema$::jsonb
+ WHERE id OPERATOR(pg_catalog.=) 'prototype'::text;
+UPDATE workshoppilot.step_definitions SET output_schema = $schema${
+ "$schema": "https://json-schema.org/draft/2020-12/schema",
+ "title": "Test output",
+ "description": "What each prototype test showed, which assumptions held, and what to change.",
+ "type": "object",
+ "properties": {
+  "tests": {
+   "type": "array",
+   "minItems": 1,
+   "items": {
+    "type": "object",
+    "properties": {
+     "prototype": {
+      "type": "string",
+      "minLength": 1
+     },
+     "participants": {
+      "type": "integer",
+      "minimum": 1
+     },
+     "observations": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      },
+      "minItems": 1
+     },
+     "assumptions": {
+      "type": "array",
+      "items": {
+       "type": "object",
+       "properties": {
+        "assumption": {
+         "type": "string",
+         "minLength": 1
+        },
+        "result": {
+         "enum": [
+          "confirmed",
+          "refuted",
+          "inconclusive"
+         ]
+        }
+       },
+       "required": [
+        "assumption",
+        "result"
+       ]
+      }
+     }
+    },
+    "required": [
+     "prototype",
+     "observations"
+    ]
+   }
+  },
+  "summary": {
+   "type": "string",
+   "minLength": 1
+  },
+  "changes": {
+   "type": "array",
+   "items": {
+    "type": "string",
+    "minLength": 1
+   }
+  }
+ },
+ "required": [
+  "tests",
+  "summary"
+ ],
+ "additionalProperties": false
+}$schema$::jsonb
+ WHERE id OPERATOR(pg_catalog.=) 'test'::text;
+UPDATE workshoppilot.step_definitions SET output_schema = $schema${
+ "$schema": "https://json-schema.org/draft/2020-12/schema",
+ "title": "Prioritize output",
+ "description": "Candidate features scored for value and effort and ranked into must, should and later.",
+ "type": "object",
+ "properties": {
+  "features": {
+   "type": "array",
+   "minItems": 1,
+   "items": {
+    "type": "object",
+    "properties": {
+     "name": {
+      "type": "string",
+      "minLength": 1
+     },
+     "description": {
+      "type": "string"
+     },
+     "value": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 5
+     },
+     "effort": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 5
+     },
+     "priority": {
+      "enum": [
+       "must",
+       "should",
+       "later"
+      ]
+     },
+     "rationale": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "name",
+     "value",
+     "effort",
+     "priority"
+    ]
+   }
+  }
+ },
+ "required": [
+  "features"
+ ],
+ "additionalProperties": false
+}$schema$::jsonb
+ WHERE id OPERATOR(pg_catalog.=) 'prioritize'::text;
+UPDATE workshoppilot.step_definitions SET output_schema = $schema${
+ "$schema": "https://json-schema.org/draft/2020-12/schema",
+ "title": "Architect output",
+ "description": "Components, data entities and the key technical decisions.",
+ "type": "object",
+ "properties": {
+  "components": {
+   "type": "array",
+   "minItems": 1,
+   "items": {
+    "type": "object",
+    "properties": {
+     "name": {
+      "type": "string",
+      "minLength": 1
+     },
+     "kind": {
+      "type": "string"
+     },
+     "responsibility": {
+      "type": "string",
+      "minLength": 1
+     },
+     "technology": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "name",
+     "responsibility"
+    ]
+   }
+  },
+  "entities": {
+   "type": "array",
+   "items": {
+    "type": "object",
+    "properties": {
+     "name": {
+      "type": "string",
+      "minLength": 1
+     },
+     "fields": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      }
+     },
+     "relations": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      }
+     }
+    },
+    "required": [
+     "name"
+    ]
+   }
+  },
+  "decisions": {
+   "type": "array",
+   "minItems": 1,
+   "items": {
+    "type": "object",
+    "properties": {
+     "decision": {
+      "type": "string",
+      "minLength": 1
+     },
+     "rationale": {
+      "type": "string",
+      "minLength": 1
+     },
+     "alternatives": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      }
+     }
+    },
+    "required": [
+     "decision",
+     "rationale"
+    ]
+   }
+  }
+ },
+ "required": [
+  "components",
+  "decisions"
+ ],
+ "additionalProperties": false
+}$schema$::jsonb
+ WHERE id OPERATOR(pg_catalog.=) 'architect'::text;
+UPDATE workshoppilot.step_definitions SET output_schema = $schema${
+ "$schema": "https://json-schema.org/draft/2020-12/schema",
+ "title": "Spec output",
+ "description": "Behaviour, acceptance criteria and edge cases per feature, plus non-functional requirements.",
+ "type": "object",
+ "properties": {
+  "overview": {
+   "type": "string",
+   "minLength": 1
+  },
+  "features": {
+   "type": "array",
+   "minItems": 1,
+   "items": {
+    "type": "object",
+    "properties": {
+     "name": {
+      "type": "string",
+      "minLength": 1
+     },
+     "behaviour": {
+      "type": "string",
+      "minLength": 1
+     },
+     "inputs": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      }
+     },
+     "outputs": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      }
+     },
+     "acceptance_criteria": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      },
+      "minItems": 1
+     },
+     "edge_cases": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      }
+     }
+    },
+    "required": [
+     "name",
+     "behaviour",
+     "acceptance_criteria"
+    ]
+   }
+  },
+  "non_functional": {
+   "type": "array",
+   "items": {
+    "type": "object",
+    "properties": {
+     "category": {
+      "enum": [
+       "performance",
+       "security",
+       "accessibility",
+       "reliability",
+       "privacy",
+       "other"
+      ]
+     },
+     "requirement": {
+      "type": "string",
+      "minLength": 1
+     }
+    },
+    "required": [
+     "category",
+     "requirement"
+    ]
+   }
+  }
+ },
+ "required": [
+  "overview",
+  "features"
+ ],
+ "additionalProperties": false
+}$schema$::jsonb
+ WHERE id OPERATOR(pg_catalog.=) 'spec'::text;
+UPDATE workshoppilot.step_definitions SET output_schema = $schema${
+ "$schema": "https://json-schema.org/draft/2020-12/schema",
+ "title": "Story output",
+ "description": "User stories with acceptance criteria, sizes and dependencies.",
+ "type": "object",
+ "properties": {
+  "stories": {
+   "type": "array",
+   "minItems": 1,
+   "items": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "string",
+      "pattern": "^[A-Z][A-Z0-9]*-[0-9]+$"
+     },
+     "as_a": {
+      "type": "string",
+      "minLength": 1
+     },
+     "i_want": {
+      "type": "string",
+      "minLength": 1
+     },
+     "so_that": {
+      "type": "string",
+      "minLength": 1
+     },
+     "acceptance_criteria": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      },
+      "minItems": 1
+     },
+     "size": {
+      "enum": [
+       "XS",
+       "S",
+       "M",
+       "L",
+       "XL"
+      ]
+     },
+     "depends_on": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      }
+     }
+    },
+    "required": [
+     "id",
+     "as_a",
+     "i_want",
+     "so_that",
+     "acceptance_criteria"
+    ]
+   }
+  }
+ },
+ "required": [
+  "stories"
+ ],
+ "additionalProperties": false
+}$schema$::jsonb
+ WHERE id OPERATOR(pg_catalog.=) 'story'::text;
+UPDATE workshoppilot.step_definitions SET output_schema = $schema${
+ "$schema": "https://json-schema.org/draft/2020-12/schema",
+ "title": "Pack output",
+ "description": "The Build Pack: an overview and one section per earlier step, plus open questions.",
+ "type": "object",
+ "properties": {
+  "title": {
+   "type": "string",
+   "minLength": 1
+  },
+  "overview": {
+   "type": "string",
+   "minLength": 1
+  },
+  "sections": {
+   "type": "array",
+   "minItems": 1,
+   "items": {
+    "type": "object",
+    "properties": {
+     "step": {
+      "type": "string",
+      "pattern": "^[a-z][a-z0-9_]*$"
+     },
+     "heading": {
+      "type": "string",
+      "minLength": 1
+     },
+     "content": {
+      "type": "string",
+      "minLength": 1
+     }
+    },
+    "required": [
+     "heading",
+     "content"
+    ]
+   }
+  },
+  "open_questions": {
+   "type": "array",
+   "items": {
+    "type": "string",
+    "minLength": 1
+   }
+  }
+ },
+ "required": [
+  "title",
+  "overview",
+  "sections"
+ ],
+ "additionalProperties": false
+}$schema$::jsonb
+ WHERE id OPERATOR(pg_catalog.=) 'pack'::text;
 
 -- end of section 7
 
