@@ -273,6 +273,8 @@ SELECT workshoppilot.ecma_regex_matches('(?=(a))\1', 'aa');
 \echo :LAST_ERROR_SQLSTATE
 SELECT workshoppilot.ecma_regex_matches('(a){300}\1', 'a');
 \echo :LAST_ERROR_SQLSTATE
+SELECT workshoppilot.ecma_regex_matches('^(?:x(a|b)){256}\1$', 'a');
+\echo :LAST_ERROR_SQLSTATE
 SELECT workshoppilot.ecma_regex_matches('a{0,1000000}', 'a');
 \echo :LAST_ERROR_SQLSTATE
 SELECT workshoppilot.ecma_regex_matches('^a{0,100000}$', 'a');

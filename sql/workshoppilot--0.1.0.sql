@@ -13,11 +13,40 @@ COMMENT ON SCHEMA workshoppilot IS 'WorkshopPilot: workshops, their members, ste
 -- 1. Ids: CUID2 (src/ids.c, src/sha3.c)
 -------------------------------------------------------------------------------
 
+-- CUID2 ids as the npm package @paralleldrive/cuid2 makes them; see the
+-- README section "CUID2 ids".  cuid2() keeps per-backend state (counter,
+-- fingerprint, random pool), created lazily in each process, so parallel
+-- workers each have their own and it is PARALLEL SAFE.  It is not STRICT
+-- because a NULL prefix means "no prefix"; a NULL length is an error.
 CREATE FUNCTION workshoppilot.cuid2(prefix text DEFAULT NULL, length integer DEFAULT 24)
 RETURNS text
 AS 'MODULE_PATHNAME', 'wp_cuid2'
 LANGUAGE C VOLATILE PARALLEL SAFE;
-COMMENT ON FUNCTION workshoppilot.cuid2(text, integer) IS 'a new CUID2 id of length characters, as prefix_id when a prefix is given';
+COMMENT ON FUNCTION workshoppilot.cuid2(text, integer) IS 'a new CUID2 id of length characters (2 to 32), as prefix_id when a prefix is given';
+
+CREATE FUNCTION workshoppilot.is_cuid2(value text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'wp_is_cuid2'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION workshoppilot.is_cuid2(text) IS 'true when value is a CUID2 id: 2 to 32 characters, a letter a-z followed by a-z or 0-9';
+
+CREATE FUNCTION workshoppilot.is_cuid2(value text, prefix text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'wp_is_cuid2_prefixed'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION workshoppilot.is_cuid2(text, text) IS 'true when value is prefix_id with a CUID2 id';
+
+CREATE FUNCTION workshoppilot.cuid2_digest(input text, length integer DEFAULT 24)
+RETURNS text
+AS 'MODULE_PATHNAME', 'wp_cuid2_digest'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION workshoppilot.cuid2_digest(text, integer) IS 'the length - 1 characters that follow the first letter of a CUID2 id made from hash input input';
+
+CREATE FUNCTION workshoppilot.sha3_512(data bytea)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'wp_sha3_512'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION workshoppilot.sha3_512(bytea) IS 'SHA3-512 (FIPS 202) digest of data, 64 bytes; the hash under CUID2';
 
 -- end of section 1
 

@@ -1209,6 +1209,7 @@ static bool
 parse_term(Translator *t)
 {
 	int			start = t->outlen;
+	int			groups_before = t->nextgroup;
 	pg_wchar	c = peek(t, 0);
 	bool		quantifiable = true;
 	bool		has_capture = false;
@@ -1277,6 +1278,8 @@ parse_term(Translator *t)
 	{
 		if (!quantifiable)
 			return fail(t, "nothing to repeat");
+		/* has the atom (a group at any depth) got capturing groups? */
+		has_capture = has_capture || t->nextgroup > groups_before;
 		return apply_quantifier(t, start, min, max, has_capture);
 	}
 	return t->error == NULL;
@@ -1600,6 +1603,21 @@ WpEcmaRegexForMessage(const char *pattern, int len)
 	return psprintf("%.*s...", cut, pattern);
 }
 
+/*
+ * WpEcmaRegexErrorDetail
+ *		The error phrase of WpEcmaRegexCompile as an errdetail sentence:
+ *		capital first letter and a final period (palloc'd).
+ */
+char *
+WpEcmaRegexErrorDetail(const char *error)
+{
+	char	   *detail = psprintf("%s.", error ? error : "the pattern cannot be compiled");
+
+	if (detail[0] >= 'a' && detail[0] <= 'z')
+		detail[0] += 'A' - 'a';
+	return detail;
+}
+
 /* Per-call-site cache of wp_ecma_regex_matches: the last pattern compiled. */
 typedef struct RegexCallCache
 {
@@ -1622,19 +1640,12 @@ compile_or_error(const char *pattern, int len, MemoryContext mcxt)
 	WpEcmaRegex *re = WpEcmaRegexCompile(pattern, len, mcxt, &error);
 
 	if (re == NULL)
-	{
-		char	   *detail = pstrdup(error);
-
-		/* the phrase becomes a detail sentence: capital letter and period */
-		if (detail[0] >= 'a' && detail[0] <= 'z')
-			detail[0] += 'A' - 'a';
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid regular expression \"%s\"",
 						WpEcmaRegexForMessage(pattern, len)),
-				 errdetail("%s.", detail),
+				 errdetail("%s", WpEcmaRegexErrorDetail(error)),
 				 errhint("Patterns use ECMA-262 syntax with the u flag, as JSON Schema specifies.")));
-	}
 	return re;
 }
 

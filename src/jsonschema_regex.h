@@ -56,6 +56,12 @@ extern bool WpFormatIsKnown(const char *format, int formatlen);
 extern char *WpEcmaRegexForMessage(const char *pattern, int len);
 
 /*
+ * The error phrase of WpEcmaRegexCompile as an errdetail sentence (capital
+ * letter, final period), e.g. "Nothing to repeat." (palloc'd).
+ */
+extern char *WpEcmaRegexErrorDetail(const char *error);
+
+/*
  * Internal to the regex implementation (src/unicode_props.c, generated):
  * look up a property key "gc=Lu", "sc=Greek", "scx=Grek" or "bin=Alpha".
  * On success *ranges points to *nranges pairs of inclusive code-point
