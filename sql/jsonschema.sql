@@ -172,6 +172,14 @@ SELECT jsonb_matches_schema('{"required": ["a", 1]}', '{}');
 \echo :LAST_ERROR_SQLSTATE
 SELECT jsonb_matches_schema('{"$defs": {"x": {"$anchor": "1bad"}}}', '{}');
 \echo :LAST_ERROR_SQLSTATE
+SELECT jsonb_matches_schema('{"properties": {"a": {"pattern": "a**"}}}', '{}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT jsonb_matches_schema('{"patternProperties": {"\\p{NoSuchProperty}": true}}', '{}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT jsonb_matches_schema('{"$id": "https://example.com/a#frag"}', '{}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT jsonb_matches_schema('{"$defs": {"a": {"$anchor": "x"}, "b": {"$anchor": "x"}}}', '{}');
+\echo :LAST_ERROR_SQLSTATE
 SELECT jsonb_schema_errors('{"$ref": "https://example.com/elsewhere.json"}', '{}');
 \echo :LAST_ERROR_SQLSTATE
 SELECT jsonb_matches_schema('{"$ref": "#/$defs/missing"}', '{}');

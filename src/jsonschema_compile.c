@@ -813,7 +813,8 @@ compile_regex(CompileCtx *cc, const char *src, int len, const char *ptr)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid JSON Schema at \"%s\": invalid regular expression \"%.*s\"",
 						ptr, len, src),
-				 errdetail("%s", err ? err : "The pattern cannot be compiled.")));
+				 err ? errdetail("%s", WpEcmaRegexErrorDetail(err)) :
+				 errdetail("The pattern cannot be compiled.")));
 	return re;
 }
 
