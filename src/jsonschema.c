@@ -93,8 +93,8 @@ WpSchemaErrorsToJsonb(List *errors)
 
 /*
  * WpSchemaErrorsDetail
- *		Append "path: message (keyword)" lines for the first max errors, and
- *		a count of the rest.
+ *		Append one sentence per error for the first max errors ("At
+ *		\"/a/0\": must be >= 0 (minimum)."), and a count of the rest.
  */
 void
 WpSchemaErrorsDetail(StringInfo buf, List *errors, int max)
@@ -108,13 +108,19 @@ WpSchemaErrorsDetail(StringInfo buf, List *errors, int max)
 
 		if (i == max)
 		{
-			appendStringInfo(buf, "\n... and %d more.", list_length(errors) - max);
+			/* the list itself stops at WP_JSONSCHEMA_MAX_ERRORS */
+			appendStringInfo(buf, "\n%s%d more errors are not shown.",
+							 list_length(errors) >= WP_JSONSCHEMA_MAX_ERRORS ? "At least " : "",
+							 list_length(errors) - max);
 			break;
 		}
 		if (e->keyword == NULL)
 			appendStringInfo(buf, "%s%s.", i ? "\n" : "", e->message);
+		else if (e->path[0] == '\0')
+			appendStringInfo(buf, "%sAt the root: %s (%s).", i ? "\n" : "",
+							 e->message, e->keyword);
 		else
-			appendStringInfo(buf, "%s\"%s\": %s (%s).", i ? "\n" : "",
+			appendStringInfo(buf, "%sAt \"%s\": %s (%s).", i ? "\n" : "",
 							 e->path, e->message, e->keyword);
 		i++;
 	}
