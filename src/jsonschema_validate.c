@@ -35,8 +35,12 @@
 #include "workshoppilot.h"
 #include "jsonschema.h"
 
-/* recorded errors are bounded; the reported ones are the first in order */
-#define WP_MAX_RECORDED_ERRORS 10000
+/*
+ * Recorded errors are bounded: once this many are found the evaluation
+ * finishes as in boolean mode (every recorded error already makes the
+ * instance invalid); the reported ones are the first in document order.
+ */
+#define WP_MAX_RECORDED_ERRORS 1000
 
 typedef struct PathSeg
 {
@@ -58,6 +62,7 @@ typedef struct RecError
 typedef struct ValCtx
 {
 	bool		quiet;
+	bool		capped;			/* WP_MAX_RECORDED_ERRORS reached */
 	bool		track_scope;	/* the schema uses the dynamic scope */
 	bool		format_assertion;
 	int			depth;
@@ -174,9 +179,7 @@ report(ValCtx *ctx, WpSchemaNode *node, const char *kw, const char *fmt,...)
 	va_list		args;
 	StringInfoData msg;
 
-	if (ctx->quiet)
-		return;
-	if (ctx->nerrs >= WP_MAX_RECORDED_ERRORS)
+	if (ctx->quiet || ctx->capped)
 		return;
 	if (ctx->nerrs == ctx->maxerrs)
 	{
@@ -210,6 +213,8 @@ report(ValCtx *ctx, WpSchemaNode *node, const char *kw, const char *fmt,...)
 		enlargeStringInfo(&msg, needed);
 	}
 	e->err.message = msg.data;
+	if (ctx->nerrs >= WP_MAX_RECORDED_ERRORS)
+		ctx->capped = true;
 }
 
 /*
@@ -566,8 +571,16 @@ type_matches(uint8 types, WpJv *inst)
  * the evaluator
  * --------------------------------------------------------------------- */
 
+/*
+ * REPORT
+ *		report() unless quiet: the message arguments (type_names, num_str)
+ *		are then never computed.
+ */
+#define REPORT(ctx, ...) \
+	do { if (!(ctx)->quiet && !(ctx)->capped) report((ctx), __VA_ARGS__); } while (0)
+
 #define FAIL() \
-	do { valid = false; if (ctx->quiet) goto done; } while (0)
+	do { valid = false; if (ctx->quiet || ctx->capped) goto done; } while (0)
 
 /*
  * sub_quiet
@@ -630,13 +643,13 @@ validate_object(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 
 	if (node->min_properties >= 0 && n < node->min_properties)
 	{
-		report(ctx, node, "minProperties", "must not have fewer than " INT64_FORMAT " properties",
+		REPORT(ctx, node, "minProperties", "must not have fewer than " INT64_FORMAT " properties",
 			   node->min_properties);
 		FAIL();
 	}
 	if (node->max_properties >= 0 && n > node->max_properties)
 	{
-		report(ctx, node, "maxProperties", "must not have more than " INT64_FORMAT " properties",
+		REPORT(ctx, node, "maxProperties", "must not have more than " INT64_FORMAT " properties",
 			   node->max_properties);
 		FAIL();
 	}
@@ -657,6 +670,7 @@ validate_object(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 						v;
 			bool		matched = false;
 
+			CHECK_FOR_INTERRUPTS();
 			koff = WpJvFill(c, base, i, koff, &k);
 			voff = WpJvFill(c, base, i + n, voff, &v);
 
@@ -720,7 +734,7 @@ validate_object(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 
 				if (ap->boolschema == 0)
 				{
-					report(ctx, node, "additionalProperties",
+					REPORT(ctx, node, "additionalProperties",
 						   "must not have additional property \"%.*s\"", k.len, k.str);
 					FAIL();
 				}
@@ -745,7 +759,7 @@ validate_object(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 
 				if (!sub_quiet(ctx, node->property_names, &name, NULL))
 				{
-					report(ctx, node, "propertyNames", "property name \"%.*s\" is invalid",
+					REPORT(ctx, node, "propertyNames", "property name \"%.*s\" is invalid",
 						   k.len, k.str);
 					FAIL();
 				}
@@ -763,7 +777,7 @@ validate_object(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 
 					if (!object_has_key(c, dr->required[r], dr->required_len[r], &dummy))
 					{
-						report(ctx, node, "dependentRequired",
+						REPORT(ctx, node, "dependentRequired",
 							   "must have property \"%.*s\" when property \"%.*s\" is present",
 							   dr->required_len[r], dr->required[r], k.len, k.str);
 						FAIL();
@@ -790,7 +804,7 @@ validate_object(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 
 			if (!object_has_key(c, node->required[j], node->required_len[j], &v))
 			{
-				report(ctx, node, "required", "must have required property \"%.*s\"",
+				REPORT(ctx, node, "required", "must have required property \"%.*s\"",
 					   node->required_len[j], node->required[j]);
 				FAIL();
 			}
@@ -816,13 +830,13 @@ validate_array(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 
 	if (node->min_items >= 0 && n < node->min_items)
 	{
-		report(ctx, node, "minItems", "must not have fewer than " INT64_FORMAT " items",
+		REPORT(ctx, node, "minItems", "must not have fewer than " INT64_FORMAT " items",
 			   node->min_items);
 		FAIL();
 	}
 	if (node->max_items >= 0 && n > node->max_items)
 	{
-		report(ctx, node, "maxItems", "must not have more than " INT64_FORMAT " items",
+		REPORT(ctx, node, "maxItems", "must not have more than " INT64_FORMAT " items",
 			   node->max_items);
 		FAIL();
 	}
@@ -838,6 +852,7 @@ validate_array(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 			WpJv		v;
 			bool		ok;
 
+			CHECK_FOR_INTERRUPTS();
 			off = WpJvFill(c, base, i, off, &v);
 			path_push(ctx, NULL, i);
 			ok = validate(ctx, node->prefix_items[i], &v, NULL);
@@ -852,7 +867,7 @@ validate_array(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 	{
 		if (node->items->boolschema == 0)
 		{
-			report(ctx, node, "items", "must not have more than %d items", node->nprefix);
+			REPORT(ctx, node, "items", "must not have more than %d items", node->nprefix);
 			FAIL();
 		}
 		else
@@ -865,6 +880,7 @@ validate_array(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 				WpJv		v;
 				bool		ok;
 
+				CHECK_FOR_INTERRUPTS();
 				off = WpJvFill(c, base, i, off, &v);
 				path_push(ctx, NULL, i);
 				ok = validate(ctx, node->items, &v, NULL);
@@ -886,6 +902,7 @@ validate_array(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 		{
 			WpJv		v;
 
+			CHECK_FOR_INTERRUPTS();
 			off = WpJvFill(c, base, i, off, &v);
 			if (sub_quiet(ctx, node->contains, &v, NULL))
 			{
@@ -899,15 +916,15 @@ validate_array(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 		if (count < node->min_contains)
 		{
 			if (node->min_contains == 1)
-				report(ctx, node, "contains", "must contain at least 1 valid item");
+				REPORT(ctx, node, "contains", "must contain at least 1 valid item");
 			else
-				report(ctx, node, "minContains", "must contain at least " INT64_FORMAT " valid items",
+				REPORT(ctx, node, "minContains", "must contain at least " INT64_FORMAT " valid items",
 					   node->min_contains);
 			FAIL();
 		}
 		if (node->max_contains >= 0 && count > node->max_contains)
 		{
-			report(ctx, node, "maxContains", "must contain at most " INT64_FORMAT " valid items",
+			REPORT(ctx, node, "maxContains", "must contain at most " INT64_FORMAT " valid items",
 				   node->max_contains);
 			FAIL();
 		}
@@ -919,7 +936,7 @@ validate_array(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 
 		if (find_duplicate(c, &di, &dj))
 		{
-			report(ctx, node, "uniqueItems",
+			REPORT(ctx, node, "uniqueItems",
 				   "must not have duplicate items (items %d and %d are identical)", di, dj);
 			FAIL();
 		}
@@ -940,12 +957,12 @@ validate_body(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 
 	if (node->types && !type_matches(node->types, inst))
 	{
-		report(ctx, node, "type", "must be of type %s", type_names(node->types));
+		REPORT(ctx, node, "type", "must be of type %s", type_names(node->types));
 		FAIL();
 	}
 	if (node->has_const && !WpJvEqual(&node->const_value, inst))
 	{
-		report(ctx, node, "const", "must be equal to the constant");
+		REPORT(ctx, node, "const", "must be equal to the constant");
 		FAIL();
 	}
 	if (node->has_enum)
@@ -965,7 +982,7 @@ validate_body(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 		}
 		if (!found)
 		{
-			report(ctx, node, "enum", "must be equal to one of the allowed values");
+			REPORT(ctx, node, "enum", "must be equal to one of the allowed values");
 			FAIL();
 		}
 	}
@@ -981,25 +998,25 @@ validate_body(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 
 				if (node->minimum.num && bound_cmp(inst->num, isint, iv, &node->minimum) < 0)
 				{
-					report(ctx, node, "minimum", "must be >= %s", num_str(node->minimum.num));
+					REPORT(ctx, node, "minimum", "must be >= %s", num_str(node->minimum.num));
 					FAIL();
 				}
 				if (node->maximum.num && bound_cmp(inst->num, isint, iv, &node->maximum) > 0)
 				{
-					report(ctx, node, "maximum", "must be <= %s", num_str(node->maximum.num));
+					REPORT(ctx, node, "maximum", "must be <= %s", num_str(node->maximum.num));
 					FAIL();
 				}
 				if (node->exclusive_minimum.num &&
 					bound_cmp(inst->num, isint, iv, &node->exclusive_minimum) <= 0)
 				{
-					report(ctx, node, "exclusiveMinimum", "must be > %s",
+					REPORT(ctx, node, "exclusiveMinimum", "must be > %s",
 						   num_str(node->exclusive_minimum.num));
 					FAIL();
 				}
 				if (node->exclusive_maximum.num &&
 					bound_cmp(inst->num, isint, iv, &node->exclusive_maximum) >= 0)
 				{
-					report(ctx, node, "exclusiveMaximum", "must be < %s",
+					REPORT(ctx, node, "exclusiveMaximum", "must be < %s",
 						   num_str(node->exclusive_maximum.num));
 					FAIL();
 				}
@@ -1019,7 +1036,7 @@ validate_body(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 					}
 					if (!multiple)
 					{
-						report(ctx, node, "multipleOf", "must be a multiple of %s",
+						REPORT(ctx, node, "multipleOf", "must be a multiple of %s",
 							   num_str(node->multiple_of.num));
 						FAIL();
 					}
@@ -1046,27 +1063,27 @@ validate_body(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 
 				if (node->min_length >= 0 && hi < node->min_length)
 				{
-					report(ctx, node, "minLength", "must not have fewer than " INT64_FORMAT " characters",
+					REPORT(ctx, node, "minLength", "must not have fewer than " INT64_FORMAT " characters",
 						   node->min_length);
 					FAIL();
 				}
 				if (node->max_length >= 0 && lo > node->max_length)
 				{
-					report(ctx, node, "maxLength", "must not have more than " INT64_FORMAT " characters",
+					REPORT(ctx, node, "maxLength", "must not have more than " INT64_FORMAT " characters",
 						   node->max_length);
 					FAIL();
 				}
 			}
 			if (node->pattern && !WpEcmaRegexMatch(node->pattern, inst->str, inst->len))
 			{
-				report(ctx, node, "pattern", "must match pattern \"%.*s\"",
+				REPORT(ctx, node, "pattern", "must match pattern \"%.*s\"",
 					   node->pattern_len, node->pattern_source);
 				FAIL();
 			}
 			if (node->format_known && ctx->format_assertion &&
 				!WpFormatCheck(node->format, node->format_len, inst->str, inst->len))
 			{
-				report(ctx, node, "format", "must match format \"%.*s\"",
+				REPORT(ctx, node, "format", "must match format \"%.*s\"",
 					   node->format_len, node->format);
 				FAIL();
 			}
@@ -1123,16 +1140,20 @@ validate_body(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 		if (!validate(ctx, node->all_of[i], inst, annot))
 			FAIL();
 
+	/*
+	 * anyOf/oneOf: branches run quietly first; only when the keyword fails
+	 * in error mode are they run again to record their errors (recording
+	 * and dropping errors of failed branches would cost memory per item).
+	 */
 	if (node->nany_of)
 	{
-		int			saved = ctx->nerrs;
 		bool		any = false;
 
 		for (i = 0; i < node->nany_of; i++)
 		{
 			Annot	   *ca = annot ? annot_new(inst) : NULL;
 
-			if (validate(ctx, node->any_of[i], inst, ca))
+			if (sub_quiet(ctx, node->any_of[i], inst, ca))
 			{
 				any = true;
 				annot_merge(annot, ca);
@@ -1140,17 +1161,17 @@ validate_body(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 					break;
 			}
 		}
-		if (any)
-			ctx->nerrs = saved;
-		else
+		if (!any)
 		{
-			report(ctx, node, "anyOf", "must match a schema in anyOf");
+			if (!ctx->quiet && !ctx->capped)
+				for (i = 0; i < node->nany_of; i++)
+					(void) validate(ctx, node->any_of[i], inst, NULL);
+			REPORT(ctx, node, "anyOf", "must match a schema in anyOf");
 			FAIL();
 		}
 	}
 	if (node->none_of)
 	{
-		int			saved = ctx->nerrs;
 		int			count = 0;
 		int			first = -1;
 		Annot	   *match = NULL;
@@ -1159,7 +1180,7 @@ validate_body(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 		{
 			Annot	   *ca = annot ? annot_new(inst) : NULL;
 
-			if (validate(ctx, node->one_of[i], inst, ca))
+			if (sub_quiet(ctx, node->one_of[i], inst, ca))
 			{
 				if (++count == 1)
 				{
@@ -1171,26 +1192,25 @@ validate_body(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 			}
 		}
 		if (count == 1)
-		{
-			ctx->nerrs = saved;
 			annot_merge(annot, match);
-		}
 		else if (count == 0)
 		{
-			report(ctx, node, "oneOf", "must match exactly one schema in oneOf");
+			if (!ctx->quiet && !ctx->capped)
+				for (i = 0; i < node->none_of; i++)
+					(void) validate(ctx, node->one_of[i], inst, NULL);
+			REPORT(ctx, node, "oneOf", "must match exactly one schema in oneOf");
 			FAIL();
 		}
 		else
 		{
-			ctx->nerrs = saved;
-			report(ctx, node, "oneOf",
+			REPORT(ctx, node, "oneOf",
 				   "must match exactly one schema in oneOf (matches schemas %d and %d)", first, i);
 			FAIL();
 		}
 	}
 	if (node->not_schema && sub_quiet(ctx, node->not_schema, inst, NULL))
 	{
-		report(ctx, node, "not", "must not be valid against the schema in \"not\"");
+		REPORT(ctx, node, "not", "must not be valid against the schema in \"not\"");
 		FAIL();
 	}
 	if (node->if_schema)
@@ -1202,13 +1222,13 @@ validate_body(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 			annot_merge(annot, ca);
 			if (node->then_schema && !validate(ctx, node->then_schema, inst, annot))
 			{
-				report(ctx, node, "then", "must match the \"then\" schema");
+				REPORT(ctx, node, "then", "must match the \"then\" schema");
 				FAIL();
 			}
 		}
 		else if (node->else_schema && !validate(ctx, node->else_schema, inst, annot))
 		{
-			report(ctx, node, "else", "must match the \"else\" schema");
+			REPORT(ctx, node, "else", "must match the \"else\" schema");
 			FAIL();
 		}
 	}
@@ -1225,12 +1245,13 @@ validate_body(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 			WpJv		k,
 						v;
 
+			CHECK_FOR_INTERRUPTS();
 			if (annot_has(annot, i))
 				continue;
 			WpJvFromContainer(c, i, &k);
 			if (up->boolschema == 0)
 			{
-				report(ctx, node, "unevaluatedProperties",
+				REPORT(ctx, node, "unevaluatedProperties",
 					   "must not have unevaluated property \"%.*s\"", k.len, k.str);
 				FAIL();
 				continue;
@@ -1257,11 +1278,12 @@ validate_body(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 		{
 			WpJv		v;
 
+			CHECK_FOR_INTERRUPTS();
 			if (annot_has(annot, i))
 				continue;
 			if (ui->boolschema == 0)
 			{
-				report(ctx, node, "unevaluatedItems", "must not have unevaluated item %d", i);
+				REPORT(ctx, node, "unevaluatedItems", "must not have unevaluated item %d", i);
 				FAIL();
 				break;
 			}
@@ -1300,7 +1322,7 @@ validate(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 	{
 		if (node->boolschema == 0)
 		{
-			report(ctx, node, "false schema", "boolean schema false");
+			REPORT(ctx, node, "false schema", "boolean schema false");
 			return false;
 		}
 		return true;
@@ -1313,7 +1335,7 @@ validate(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 		{
 			if (node->boolschema == 0)
 			{
-				report(ctx, node, "false schema", "boolean schema false");
+				REPORT(ctx, node, "false schema", "boolean schema false");
 				return false;
 			}
 			return true;
@@ -1419,6 +1441,7 @@ WpJsonSchemaValidate(WpCompiledSchema *cs, Jsonb *instance, bool format_assertio
 
 	ctx.depth = ctx.npath = ctx.nscope = ctx.nerrs = ctx.maxerrs = ctx.seq = 0;
 	ctx.errs = NULL;
+	ctx.capped = false;
 	ctx.quiet = (errors == NULL);
 	ctx.format_assertion = format_assertion;
 	ctx.track_scope = cs->dynamic_scope;
