@@ -96,6 +96,9 @@ SELECT jsonb_schema_errors('{"type": "object"}', '{}') AS no_errors;
 -- the number of reported errors is capped at 100
 SELECT jsonb_array_length(jsonb_schema_errors('{"items": {"type": "string"}}',
 	(SELECT jsonb_agg(i) FROM generate_series(1, 500) i))) AS capped;
+SELECT e->0->>'path' AS first, e->99->>'path' AS last, jsonb_array_length(e) AS n
+FROM (SELECT jsonb_schema_errors('{"items": {"anyOf": [{"type": "string"}, {"type": "null"}]}}',
+	(SELECT jsonb_agg(i) FROM generate_series(1, 5000) i)) AS e) t;
 
 -- $defs/$ref, recursion as Zod exports it, anchors, relative and embedded ids
 SELECT jsonb_matches_schema(
