@@ -21,6 +21,17 @@ SELECT jsonb_matches_schema('{"exclusiveMinimum": 0}', '0') AS zero_not_positive
 SELECT jsonb_matches_schema('{"minimum": 972783798187987123879878123.18878137}',
 							'972783798187987123879878123.188781371') AS bignum;
 
+-- the integer fast paths agree with numeric arithmetic on every pair
+WITH v(x) AS (VALUES (0::numeric), (-0.0), (1), (-1), (9999), (10000), (-10000), (10001),
+	(12345678), (99999999), (100000000), (1e15), (9999999999999999), (10000000000000000),
+	(-9999999999999999), (100.0), (0.5), (-0.5), (123456789012345.0), (1e-5), (20000.00001))
+SELECT count(*) FILTER (WHERE jsonb_matches_schema(jsonb_build_object('minimum', y), to_jsonb(x)) <> (x >= y)) AS minimum_wrong,
+	   count(*) FILTER (WHERE jsonb_matches_schema(jsonb_build_object('exclusiveMaximum', y), to_jsonb(x)) <> (x < y)) AS exclusive_maximum_wrong,
+	   count(*) FILTER (WHERE y > 0 AND jsonb_matches_schema(jsonb_build_object('multipleOf', y), to_jsonb(x)) <> (x % y = 0)) AS multiple_of_wrong,
+	   count(*) FILTER (WHERE jsonb_matches_schema('{"type": "integer"}', to_jsonb(x)) <> (x = trunc(x))) AS integer_wrong,
+	   count(*) AS pairs
+FROM v, v AS b(y);
+
 -- string length counts code points
 SELECT jsonb_matches_schema('{"maxLength": 2}', '"éé"') AS two_code_points,
 	   jsonb_matches_schema('{"maxLength": 1}', '"💩"') AS one_astral,
