@@ -48,3 +48,32 @@ INSERT INTO workshoppilot.step_definitions (id, "order", name, description, buil
 ROLLBACK;
 SELECT count(*) AS step_definitions, count(*) FILTER (WHERE builtin) AS builtin
   FROM workshoppilot.step_definitions;
+
+-- every shipped step has a valid output schema; the example output of each
+-- step (test/fixtures/step_output_examples.json, shown in the README)
+-- matches it, and typical wrong shapes do not
+\set examples `cat test/fixtures/step_output_examples.json`
+SELECT d.id, workshoppilot.jsonb_schema_is_valid(d.output_schema) AS valid_schema,
+       workshoppilot.jsonb_matches_schema(d.output_schema, e.value) AS example_matches,
+       workshoppilot.jsonb_schema_errors(d.output_schema, e.value) AS errors
+  FROM workshoppilot.step_definitions d
+  LEFT JOIN jsonb_each(:'examples'::jsonb) e ON e.key = d.id
+ ORDER BY d."order";
+SELECT d.id, bad.what, e.error->>'path' AS path, e.error->>'keyword' AS keyword, e.error->>'message' AS message
+  FROM (VALUES
+	('empathize', 'persona as a bare string', '{"personas": ["Ada"], "insights": ["i"], "summary": "s"}'),
+	('empathize', 'no insights', '{"personas": [{"name": "Ada", "goals": ["g"], "pains": ["p"]}], "summary": "s"}'),
+	('define', 'statement too short', '{"problem_statement": "short", "how_might_we": ["How might we x?"]}'),
+	('define', 'question not a HMW', '{"problem_statement": "A long enough statement", "how_might_we": ["Why not?"]}'),
+	('ideate', 'four selected', '{"ideas": [{"title": "a"}], "selected": [{"title": "a", "rationale": "r"}, {"title": "b", "rationale": "r"}, {"title": "c", "rationale": "r"}, {"title": "d", "rationale": "r"}]}'),
+	('prototype', 'unknown form', '{"prototypes": [{"idea": "a", "form": "hologram", "description": "d", "assumption": "x"}]}'),
+	('test', 'bad result', '{"tests": [{"prototype": "p", "observations": ["o"], "assumptions": [{"assumption": "a", "result": "maybe"}]}], "summary": "s"}'),
+	('prioritize', 'value out of range', '{"features": [{"name": "f", "value": 9, "effort": 1, "priority": "must"}]}'),
+	('architect', 'no decisions', '{"components": [{"name": "api", "responsibility": "r"}]}'),
+	('spec', 'no acceptance criteria', '{"overview": "o", "features": [{"name": "f", "behaviour": "b", "acceptance_criteria": []}]}'),
+	('story', 'bad story id', '{"stories": [{"id": "story one", "as_a": "a", "i_want": "w", "so_that": "s", "acceptance_criteria": ["c"]}]}'),
+	('pack', 'typo in a key', '{"title": "t", "overview": "o", "section": []}')
+  ) AS bad(step, what, doc)
+  JOIN workshoppilot.step_definitions d ON d.id = bad.step
+  CROSS JOIN LATERAL jsonb_array_elements(workshoppilot.jsonb_schema_errors(d.output_schema, bad.doc::jsonb)) AS e(error)
+ ORDER BY d."order", bad.what, path, keyword;
