@@ -52,7 +52,8 @@ ISOLATION = \
 	ids_concurrent \
 	step_complete_race \
 	step_reedit_race \
-	step_definitions_invalidation
+	step_definitions_invalidation \
+	step_outputs_invalidation
 ISOLATION_OPTS = --inputdir=test --load-extension=workshoppilot
 
 PROVE_TESTS ?= test/t/*.pl

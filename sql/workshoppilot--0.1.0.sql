@@ -13,11 +13,40 @@ COMMENT ON SCHEMA workshoppilot IS 'WorkshopPilot: workshops, their members, ste
 -- 1. Ids: CUID2 (src/ids.c, src/sha3.c)
 -------------------------------------------------------------------------------
 
+-- CUID2 ids as the npm package @paralleldrive/cuid2 makes them; see the
+-- README section "CUID2 ids".  cuid2() keeps per-backend state (counter,
+-- fingerprint, random pool), created lazily in each process, so parallel
+-- workers each have their own and it is PARALLEL SAFE.  It is not STRICT
+-- because a NULL prefix means "no prefix"; a NULL length is an error.
 CREATE FUNCTION workshoppilot.cuid2(prefix text DEFAULT NULL, length integer DEFAULT 24)
 RETURNS text
 AS 'MODULE_PATHNAME', 'wp_cuid2'
 LANGUAGE C VOLATILE PARALLEL SAFE;
-COMMENT ON FUNCTION workshoppilot.cuid2(text, integer) IS 'a new CUID2 id of length characters, as prefix_id when a prefix is given';
+COMMENT ON FUNCTION workshoppilot.cuid2(text, integer) IS 'a new CUID2 id of length characters (2 to 32), as prefix_id when a prefix is given';
+
+CREATE FUNCTION workshoppilot.is_cuid2(value text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'wp_is_cuid2'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION workshoppilot.is_cuid2(text) IS 'true when value is a CUID2 id: 2 to 32 characters, a letter a-z followed by a-z or 0-9';
+
+CREATE FUNCTION workshoppilot.is_cuid2(value text, prefix text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'wp_is_cuid2_prefixed'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION workshoppilot.is_cuid2(text, text) IS 'true when value is prefix_id with a CUID2 id';
+
+CREATE FUNCTION workshoppilot.cuid2_digest(input text, length integer DEFAULT 24)
+RETURNS text
+AS 'MODULE_PATHNAME', 'wp_cuid2_digest'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION workshoppilot.cuid2_digest(text, integer) IS 'the length - 1 characters that follow the first letter of a CUID2 id made from hash input input';
+
+CREATE FUNCTION workshoppilot.sha3_512(data bytea)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'wp_sha3_512'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION workshoppilot.sha3_512(bytea) IS 'SHA3-512 (FIPS 202) digest of data, 64 bytes; the hash under CUID2';
 
 -- end of section 1
 
@@ -316,6 +345,103 @@ COMMENT ON FUNCTION workshoppilot.step_context(text, text) IS 'outputs of the ea
 -- 6. JSON Schema validation (src/jsonschema*.c, src/step_outputs.c)
 -------------------------------------------------------------------------------
 
+CREATE FUNCTION workshoppilot.jsonb_matches_schema(schema jsonb, instance jsonb)
+RETURNS boolean
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'wp_jsonb_matches_schema';
+COMMENT ON FUNCTION workshoppilot.jsonb_matches_schema(jsonb, jsonb) IS 'whether instance is valid against the JSON Schema (draft 2020-12) schema; format is an annotation';
+
+CREATE FUNCTION workshoppilot.jsonb_matches_schema(schema jsonb, instance jsonb, format_assertion boolean)
+RETURNS boolean
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'wp_jsonb_matches_schema_format';
+COMMENT ON FUNCTION workshoppilot.jsonb_matches_schema(jsonb, jsonb, boolean) IS 'whether instance is valid against the JSON Schema (draft 2020-12) schema; format_assertion makes the known formats assert';
+
+CREATE FUNCTION workshoppilot.jsonb_schema_errors(schema jsonb, instance jsonb)
+RETURNS jsonb
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'wp_jsonb_schema_errors';
+COMMENT ON FUNCTION workshoppilot.jsonb_schema_errors(jsonb, jsonb) IS 'errors of instance against the JSON Schema schema: array of {path, keyword, schema_path, message} in document order, at most 100; [] when valid';
+
+CREATE FUNCTION workshoppilot.jsonb_schema_errors(schema jsonb, instance jsonb, format_assertion boolean)
+RETURNS jsonb
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'wp_jsonb_schema_errors_format';
+COMMENT ON FUNCTION workshoppilot.jsonb_schema_errors(jsonb, jsonb, boolean) IS 'errors of instance against the JSON Schema schema, with format assertion on or off';
+
+CREATE FUNCTION workshoppilot.jsonb_schema_is_valid(schema jsonb)
+RETURNS boolean
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'wp_jsonb_schema_is_valid';
+COMMENT ON FUNCTION workshoppilot.jsonb_schema_is_valid(jsonb) IS 'whether schema is a valid JSON Schema (draft 2020-12): matches the meta-schema and compiles';
+
+
+CREATE FUNCTION workshoppilot.workshop_steps_validate_output()
+RETURNS trigger
+LANGUAGE C
+AS 'MODULE_PATHNAME', 'wp_workshop_steps_validate_output';
+COMMENT ON FUNCTION workshoppilot.workshop_steps_validate_output() IS 'trigger: a non-NULL output must match its step''s output_schema (23514)';
+
+CREATE TRIGGER validate_output BEFORE INSERT OR UPDATE OF output ON workshoppilot.workshop_steps
+	FOR EACH ROW EXECUTE FUNCTION workshoppilot.workshop_steps_validate_output();
+
+CREATE FUNCTION workshoppilot.step_definitions_check_schema()
+RETURNS trigger
+LANGUAGE C
+AS 'MODULE_PATHNAME', 'wp_step_definitions_check_schema';
+COMMENT ON FUNCTION workshoppilot.step_definitions_check_schema() IS 'trigger: output_schema must be a valid JSON Schema draft 2020-12 (22023)';
+
+CREATE TRIGGER check_output_schema BEFORE INSERT OR UPDATE OF output_schema ON workshoppilot.step_definitions
+	FOR EACH ROW EXECUTE FUNCTION workshoppilot.step_definitions_check_schema();
+
+CREATE FUNCTION workshoppilot.invalid_step_outputs(step_id text)
+RETURNS TABLE (workshop_id text, workshop_step_id text, errors jsonb)
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	step_schema jsonb;
+	assert_formats boolean := COALESCE(
+		pg_catalog.current_setting('workshoppilot.jsonschema_format_assertion', true)::boolean, false);
+BEGIN
+	SELECT sd.output_schema INTO step_schema
+	FROM workshoppilot.step_definitions sd
+	WHERE sd.id OPERATOR(pg_catalog.=) invalid_step_outputs.step_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION USING ERRCODE = 'undefined_object',
+			MESSAGE = pg_catalog.format('step definition "%s" does not exist', invalid_step_outputs.step_id);
+	END IF;
+	IF step_schema IS NULL THEN
+		RETURN;
+	END IF;
+	RETURN QUERY
+	SELECT ws.workshop_id, ws.id,
+		workshoppilot.jsonb_schema_errors(step_schema, ws.output, assert_formats)
+	FROM workshoppilot.workshop_steps ws
+	WHERE ws.step_id OPERATOR(pg_catalog.=) invalid_step_outputs.step_id
+		AND ws.output IS NOT NULL
+		AND NOT workshoppilot.jsonb_matches_schema(step_schema, ws.output, assert_formats)
+	ORDER BY ws.workshop_id, ws.id;
+END
+$$;
+COMMENT ON FUNCTION workshoppilot.invalid_step_outputs(text) IS 'rows of workshop_steps for this step whose output does not match the step''s current output_schema, with their errors';
+
+-- ECMA-262 patterns and formats (src/jsonschema_regex.c, src/jsonschema_format.c)
+
+CREATE FUNCTION workshoppilot.ecma_regex_matches(pattern text, value text)
+RETURNS boolean
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'wp_ecma_regex_matches';
+
+COMMENT ON FUNCTION workshoppilot.ecma_regex_matches(text, text) IS 'whether an ECMA-262 regular expression (u flag, as JSON Schema "pattern" uses) matches somewhere in value';
+
+CREATE FUNCTION workshoppilot.jsonschema_format_check(format text, value text)
+RETURNS boolean
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'wp_jsonschema_format_check';
+
+COMMENT ON FUNCTION workshoppilot.jsonschema_format_check(text, text) IS 'whether value is valid for a JSON Schema format (true for formats that are not checked)';
+
 -- end of section 6
 
 -------------------------------------------------------------------------------
@@ -353,6 +479,695 @@ INSERT INTO workshoppilot.step_definitions (id, "order", name, description, prom
 ('pack', 10, 'Pack', 'Assemble everything into the Build Pack.',
  'You are facilitating the Pack step. Assemble the outputs of all earlier steps into a Build Pack a developer or coding agent can build from: a short overview, the problem and personas, the prioritised features, the architecture, the spec and the stories. Check it for gaps and contradictions and confirm the final contents with the user.',
  true);
+
+-- The output schema of each shipped step (JSON Schema draft 2020-12): strict
+-- on the shape the later steps rely on (required keys, types, closed top
+-- level), lenient inside items (extra keys allowed).  README shows an
+-- example output per step.
+UPDATE workshoppilot.step_definitions SET output_schema = $schema${
+ "$schema": "https://json-schema.org/draft/2020-12/schema",
+ "title": "Empathize output",
+ "description": "Personas, the insights that recur across them, and a summary.",
+ "type": "object",
+ "properties": {
+  "personas": {
+   "type": "array",
+   "minItems": 1,
+   "maxItems": 10,
+   "items": {
+    "$ref": "#/$defs/persona"
+   }
+  },
+  "insights": {
+   "type": "array",
+   "items": {
+    "type": "string",
+    "minLength": 1
+   },
+   "minItems": 1
+  },
+  "summary": {
+   "type": "string",
+   "minLength": 1
+  }
+ },
+ "required": [
+  "personas",
+  "insights",
+  "summary"
+ ],
+ "additionalProperties": false,
+ "$defs": {
+  "persona": {
+   "type": "object",
+   "properties": {
+    "name": {
+     "type": "string",
+     "minLength": 1
+    },
+    "age": {
+     "type": "integer",
+     "minimum": 0,
+     "maximum": 150
+    },
+    "role": {
+     "type": "string"
+    },
+    "goals": {
+     "type": "array",
+     "items": {
+      "type": "string",
+      "minLength": 1
+     },
+     "minItems": 1
+    },
+    "pains": {
+     "type": "array",
+     "items": {
+      "type": "string",
+      "minLength": 1
+     },
+     "minItems": 1
+    },
+    "quote": {
+     "type": "string"
+    }
+   },
+   "required": [
+    "name",
+    "goals",
+    "pains"
+   ]
+  }
+ }
+}$schema$::jsonb
+ WHERE id OPERATOR(pg_catalog.=) 'empathize'::text;
+UPDATE workshoppilot.step_definitions SET output_schema = $schema${
+ "$schema": "https://json-schema.org/draft/2020-12/schema",
+ "title": "Define output",
+ "description": "One problem statement, the persona and need behind it, and How-might-we questions.",
+ "type": "object",
+ "properties": {
+  "problem_statement": {
+   "type": "string",
+   "minLength": 10
+  },
+  "persona": {
+   "type": "string",
+   "minLength": 1
+  },
+  "need": {
+   "type": "string",
+   "minLength": 1
+  },
+  "insight": {
+   "type": "string",
+   "minLength": 1
+  },
+  "how_might_we": {
+   "type": "array",
+   "minItems": 1,
+   "maxItems": 10,
+   "items": {
+    "type": "string",
+    "pattern": "^[Hh]ow might we\\b"
+   }
+  }
+ },
+ "required": [
+  "problem_statement",
+  "how_might_we"
+ ],
+ "additionalProperties": false
+}$schema$::jsonb
+ WHERE id OPERATOR(pg_catalog.=) 'define'::text;
+UPDATE workshoppilot.step_definitions SET output_schema = $schema${
+ "$schema": "https://json-schema.org/draft/2020-12/schema",
+ "title": "Ideate output",
+ "description": "All ideas generated, and up to three selected to carry forward.",
+ "type": "object",
+ "properties": {
+  "ideas": {
+   "type": "array",
+   "minItems": 1,
+   "items": {
+    "type": "object",
+    "properties": {
+     "title": {
+      "type": "string",
+      "minLength": 1
+     },
+     "description": {
+      "type": "string"
+     },
+     "cluster": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "title"
+    ]
+   }
+  },
+  "selected": {
+   "type": "array",
+   "minItems": 1,
+   "maxItems": 3,
+   "items": {
+    "type": "object",
+    "properties": {
+     "title": {
+      "type": "string",
+      "minLength": 1
+     },
+     "rationale": {
+      "type": "string",
+      "minLength": 1
+     }
+    },
+    "required": [
+     "title",
+     "rationale"
+    ]
+   }
+  }
+ },
+ "required": [
+  "ideas",
+  "selected"
+ ],
+ "additionalProperties": false
+}$schema$::jsonb
+ WHERE id OPERATOR(pg_catalog.=) 'ideate'::text;
+UPDATE workshoppilot.step_definitions SET output_schema = $schema${
+ "$schema": "https://json-schema.org/draft/2020-12/schema",
+ "title": "Prototype output",
+ "description": "The smallest prototype of each selected idea and the assumption it tests.",
+ "type": "object",
+ "properties": {
+  "prototypes": {
+   "type": "array",
+   "minItems": 1,
+   "items": {
+    "type": "object",
+    "properties": {
+     "idea": {
+      "type": "string",
+      "minLength": 1
+     },
+     "form": {
+      "enum": [
+       "sketch",
+       "paper",
+       "clickable_mock",
+       "video",
+       "script",
+       "concierge",
+       "wizard_of_oz",
+       "landing_page",
+       "other"
+      ]
+     },
+     "description": {
+      "type": "string",
+      "minLength": 1
+     },
+     "key_moments": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      }
+     },
+     "assumption": {
+      "type": "string",
+      "minLength": 1
+     }
+    },
+    "required": [
+     "idea",
+     "form",
+     "description",
+     "assumption"
+    ]
+   }
+  }
+ },
+ "required": [
+  "prototypes"
+ ],
+ "additionalProperties": false
+}$schema$::jsonb
+ WHERE id OPERATOR(pg_catalog.=) 'prototype'::text;
+UPDATE workshoppilot.step_definitions SET output_schema = $schema${
+ "$schema": "https://json-schema.org/draft/2020-12/schema",
+ "title": "Test output",
+ "description": "What each prototype test showed, which assumptions held, and what to change.",
+ "type": "object",
+ "properties": {
+  "tests": {
+   "type": "array",
+   "minItems": 1,
+   "items": {
+    "type": "object",
+    "properties": {
+     "prototype": {
+      "type": "string",
+      "minLength": 1
+     },
+     "participants": {
+      "type": "integer",
+      "minimum": 1
+     },
+     "observations": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      },
+      "minItems": 1
+     },
+     "assumptions": {
+      "type": "array",
+      "items": {
+       "type": "object",
+       "properties": {
+        "assumption": {
+         "type": "string",
+         "minLength": 1
+        },
+        "result": {
+         "enum": [
+          "confirmed",
+          "refuted",
+          "inconclusive"
+         ]
+        }
+       },
+       "required": [
+        "assumption",
+        "result"
+       ]
+      }
+     }
+    },
+    "required": [
+     "prototype",
+     "observations"
+    ]
+   }
+  },
+  "summary": {
+   "type": "string",
+   "minLength": 1
+  },
+  "changes": {
+   "type": "array",
+   "items": {
+    "type": "string",
+    "minLength": 1
+   }
+  }
+ },
+ "required": [
+  "tests",
+  "summary"
+ ],
+ "additionalProperties": false
+}$schema$::jsonb
+ WHERE id OPERATOR(pg_catalog.=) 'test'::text;
+UPDATE workshoppilot.step_definitions SET output_schema = $schema${
+ "$schema": "https://json-schema.org/draft/2020-12/schema",
+ "title": "Prioritize output",
+ "description": "Candidate features scored for value and effort and ranked into must, should and later.",
+ "type": "object",
+ "properties": {
+  "features": {
+   "type": "array",
+   "minItems": 1,
+   "items": {
+    "type": "object",
+    "properties": {
+     "name": {
+      "type": "string",
+      "minLength": 1
+     },
+     "description": {
+      "type": "string"
+     },
+     "value": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 5
+     },
+     "effort": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 5
+     },
+     "priority": {
+      "enum": [
+       "must",
+       "should",
+       "later"
+      ]
+     },
+     "rationale": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "name",
+     "value",
+     "effort",
+     "priority"
+    ]
+   }
+  }
+ },
+ "required": [
+  "features"
+ ],
+ "additionalProperties": false
+}$schema$::jsonb
+ WHERE id OPERATOR(pg_catalog.=) 'prioritize'::text;
+UPDATE workshoppilot.step_definitions SET output_schema = $schema${
+ "$schema": "https://json-schema.org/draft/2020-12/schema",
+ "title": "Architect output",
+ "description": "Components, data entities and the key technical decisions.",
+ "type": "object",
+ "properties": {
+  "components": {
+   "type": "array",
+   "minItems": 1,
+   "items": {
+    "type": "object",
+    "properties": {
+     "name": {
+      "type": "string",
+      "minLength": 1
+     },
+     "kind": {
+      "type": "string"
+     },
+     "responsibility": {
+      "type": "string",
+      "minLength": 1
+     },
+     "technology": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "name",
+     "responsibility"
+    ]
+   }
+  },
+  "entities": {
+   "type": "array",
+   "items": {
+    "type": "object",
+    "properties": {
+     "name": {
+      "type": "string",
+      "minLength": 1
+     },
+     "fields": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      }
+     },
+     "relations": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      }
+     }
+    },
+    "required": [
+     "name"
+    ]
+   }
+  },
+  "decisions": {
+   "type": "array",
+   "minItems": 1,
+   "items": {
+    "type": "object",
+    "properties": {
+     "decision": {
+      "type": "string",
+      "minLength": 1
+     },
+     "rationale": {
+      "type": "string",
+      "minLength": 1
+     },
+     "alternatives": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      }
+     }
+    },
+    "required": [
+     "decision",
+     "rationale"
+    ]
+   }
+  }
+ },
+ "required": [
+  "components",
+  "decisions"
+ ],
+ "additionalProperties": false
+}$schema$::jsonb
+ WHERE id OPERATOR(pg_catalog.=) 'architect'::text;
+UPDATE workshoppilot.step_definitions SET output_schema = $schema${
+ "$schema": "https://json-schema.org/draft/2020-12/schema",
+ "title": "Spec output",
+ "description": "Behaviour, acceptance criteria and edge cases per feature, plus non-functional requirements.",
+ "type": "object",
+ "properties": {
+  "overview": {
+   "type": "string",
+   "minLength": 1
+  },
+  "features": {
+   "type": "array",
+   "minItems": 1,
+   "items": {
+    "type": "object",
+    "properties": {
+     "name": {
+      "type": "string",
+      "minLength": 1
+     },
+     "behaviour": {
+      "type": "string",
+      "minLength": 1
+     },
+     "inputs": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      }
+     },
+     "outputs": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      }
+     },
+     "acceptance_criteria": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      },
+      "minItems": 1
+     },
+     "edge_cases": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      }
+     }
+    },
+    "required": [
+     "name",
+     "behaviour",
+     "acceptance_criteria"
+    ]
+   }
+  },
+  "non_functional": {
+   "type": "array",
+   "items": {
+    "type": "object",
+    "properties": {
+     "category": {
+      "enum": [
+       "performance",
+       "security",
+       "accessibility",
+       "reliability",
+       "privacy",
+       "other"
+      ]
+     },
+     "requirement": {
+      "type": "string",
+      "minLength": 1
+     }
+    },
+    "required": [
+     "category",
+     "requirement"
+    ]
+   }
+  }
+ },
+ "required": [
+  "overview",
+  "features"
+ ],
+ "additionalProperties": false
+}$schema$::jsonb
+ WHERE id OPERATOR(pg_catalog.=) 'spec'::text;
+UPDATE workshoppilot.step_definitions SET output_schema = $schema${
+ "$schema": "https://json-schema.org/draft/2020-12/schema",
+ "title": "Story output",
+ "description": "User stories with acceptance criteria, sizes and dependencies.",
+ "type": "object",
+ "properties": {
+  "stories": {
+   "type": "array",
+   "minItems": 1,
+   "items": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "string",
+      "pattern": "^[A-Z][A-Z0-9]*-[0-9]+$"
+     },
+     "as_a": {
+      "type": "string",
+      "minLength": 1
+     },
+     "i_want": {
+      "type": "string",
+      "minLength": 1
+     },
+     "so_that": {
+      "type": "string",
+      "minLength": 1
+     },
+     "acceptance_criteria": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      },
+      "minItems": 1
+     },
+     "size": {
+      "enum": [
+       "XS",
+       "S",
+       "M",
+       "L",
+       "XL"
+      ]
+     },
+     "depends_on": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      }
+     }
+    },
+    "required": [
+     "id",
+     "as_a",
+     "i_want",
+     "so_that",
+     "acceptance_criteria"
+    ]
+   }
+  }
+ },
+ "required": [
+  "stories"
+ ],
+ "additionalProperties": false
+}$schema$::jsonb
+ WHERE id OPERATOR(pg_catalog.=) 'story'::text;
+UPDATE workshoppilot.step_definitions SET output_schema = $schema${
+ "$schema": "https://json-schema.org/draft/2020-12/schema",
+ "title": "Pack output",
+ "description": "The Build Pack: an overview and one section per earlier step, plus open questions.",
+ "type": "object",
+ "properties": {
+  "title": {
+   "type": "string",
+   "minLength": 1
+  },
+  "overview": {
+   "type": "string",
+   "minLength": 1
+  },
+  "sections": {
+   "type": "array",
+   "minItems": 1,
+   "items": {
+    "type": "object",
+    "properties": {
+     "step": {
+      "type": "string",
+      "pattern": "^[a-z][a-z0-9_]*$"
+     },
+     "heading": {
+      "type": "string",
+      "minLength": 1
+     },
+     "content": {
+      "type": "string",
+      "minLength": 1
+     }
+    },
+    "required": [
+     "heading",
+     "content"
+    ]
+   }
+  },
+  "open_questions": {
+   "type": "array",
+   "items": {
+    "type": "string",
+    "minLength": 1
+   }
+  }
+ },
+ "required": [
+  "title",
+  "overview",
+  "sections"
+ ],
+ "additionalProperties": false
+}$schema$::jsonb
+ WHERE id OPERATOR(pg_catalog.=) 'pack'::text;
 
 -- end of section 7
 

@@ -21,4 +21,12 @@
 #define WP_MODULE_MAGIC PG_MODULE_MAGIC
 #endif
 
+/*
+ * Before PG 16 the regex library allocates compiled regexes with malloc
+ * (freed by pg_regfree); from PG 16 on it pallocs into the current context.
+ */
+#if PG_VERSION_NUM < 160000
+#define WP_REGEX_MALLOCS 1
+#endif
+
 #endif							/* WP_COMPAT_H */

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# test/run-all.sh -- command 2: every test suite on a throwaway server.
+#
+# Installs the prerequisites when missing, builds with CI's strict warning
+# flags, installs the extension, then (as user postgres when run as root,
+# because initdb refuses root) copies the checkout to a temporary folder,
+# starts a throwaway server on a unix socket there, and runs pg_regress,
+# the isolation specs and the TAP tests (which include the official JSON
+# Schema test suite).  The server and the folder are removed at the end.
+# Exits non-zero on any failure; the last line is "N passed, N failed".
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bash "$ROOT/test/install-prereqs.sh" || { echo "prerequisites could not be installed"; echo "0 passed, 1 failed"; exit 1; }
+
+PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+BINDIR=$("$PG_CONFIG" --bindir)
+STRICT_CFLAGS="-Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare"
+sudo=()
+[ "$(id -u)" -ne 0 ] && sudo=(sudo)
+
+passed=0
+failed=0
+summary() { echo "$passed passed, $failed failed"; }
+
+echo "== build"
+make -s -C "$ROOT" PG_CONFIG="$PG_CONFIG" clean >/dev/null
+if ! make -s -C "$ROOT" PG_CONFIG="$PG_CONFIG" PG_CFLAGS="$STRICT_CFLAGS" ||
+   ! "${sudo[@]}" make -s -C "$ROOT" PG_CONFIG="$PG_CONFIG" install >/dev/null; then
+  echo "build or install failed"
+  failed=$((failed + 1)); summary; exit 1
+fi
+passed=$((passed + 1))
+
+# The reference DDL fixture must be the app's current one.
+if [ -f "$ROOT/../shared/reference/drizzle-schema.sql" ]; then
+  if cmp -s "$ROOT/../shared/reference/drizzle-schema.sql" "$ROOT/test/fixtures/drizzle-schema.sql"; then
+    passed=$((passed + 1))
+  else
+    echo "test/fixtures/drizzle-schema.sql differs from ../shared/reference/drizzle-schema.sql"
+    failed=$((failed + 1))
+  fi
+fi
+
+suite=""
+[ -d "$ROOT/../shared/json-schema-test-suite" ] && suite=$(cd "$ROOT/../shared/json-schema-test-suite" && pwd)
+
+WORK=$(mktemp -d /tmp/workshoppilot-test.XXXXXX)
+chmod 755 "$WORK"
+runas=()
+if [ "$(id -u)" -eq 0 ]; then
+  runas=(runuser -u postgres --)
+fi
+(cd "$ROOT" && tar --exclude=.git --exclude=.pgdata -cf - .) | (mkdir -p "$WORK/src" && cd "$WORK/src" && tar -xf -)
+mkdir -p "$WORK/data" "$WORK/sock"
+[ "$(id -u)" -eq 0 ] && chown -R postgres "$WORK"
+
+as_test_user() { "${runas[@]}" env PATH="$BINDIR:/usr/bin:/bin" PG_CONFIG="$PG_CONFIG" \
+  PGHOST="$WORK/sock" PGPORT=54329 PGUSER=postgres PGDATABASE=postgres \
+  JSON_SCHEMA_TEST_SUITE="$suite" "$@"; }
+
+cleanup() {
+  as_test_user pg_ctl -D "$WORK/data" -m immediate stop >/dev/null 2>&1
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "== throwaway server in $WORK"
+if ! as_test_user initdb -D "$WORK/data" -U postgres -A trust --no-sync >"$WORK/initdb.log" 2>&1 ||
+   ! as_test_user pg_ctl -D "$WORK/data" -l "$WORK/server.log" -w \
+       -o "-k $WORK/sock -p 54329 -c listen_addresses= -c fsync=off" start >/dev/null; then
+  cat "$WORK/initdb.log" "$WORK/server.log" 2>/dev/null | tail -20
+  failed=$((failed + 1)); summary; exit 1
+fi
+
+# count_pg_regress LOG: adds the counts of a pg_regress / isolation run.
+count_pg_regress() {
+  local log=$1 n m
+  if n=$(grep -oE 'All [0-9]+ tests passed' "$log" | grep -oE '[0-9]+'); then
+    passed=$((passed + n))
+  elif grep -qE '[0-9]+ of [0-9]+ tests failed' "$log"; then
+    m=$(grep -oE '[0-9]+ of [0-9]+ tests failed' "$log" | head -1)
+    n=$(echo "$m" | awk '{print $3}'); m=$(echo "$m" | awk '{print $1}')
+    passed=$((passed + n - m)); failed=$((failed + m))
+  else
+    failed=$((failed + 1))
+  fi
+}
+
+echo "== pg_regress"
+as_test_user make -s -C "$WORK/src" installcheck ISOLATION= 2>&1 | tee "$WORK/regress.log" | grep -E '^(test |     |ok |not ok)| tests (passed|failed)'
+count_pg_regress "$WORK/regress.log"
+[ -f "$WORK/src/regression.diffs" ] && head -c 20000 "$WORK/src/regression.diffs"
+
+echo "== isolation"
+as_test_user make -s -C "$WORK/src" installcheck REGRESS= 2>&1 | tee "$WORK/isolation.log" | grep -E '^(test |     |ok |not ok)| tests (passed|failed)'
+count_pg_regress "$WORK/isolation.log"
+[ -f "$WORK/src/output_iso/regression.diffs" ] && head -c 20000 "$WORK/src/output_iso/regression.diffs"
+
+echo "== TAP"
+as_test_user make -s -C "$WORK/src" prove_installcheck PROVE_FLAGS="-I $WORK/src/test" 2>&1 | tee "$WORK/tap.log" | grep -vE '^(echo|\+\+\+|make)'
+tests=$(grep -oE 'Tests=[0-9]+' "$WORK/tap.log" | grep -oE '[0-9]+' || echo 0)
+tap_failed=$(grep -oE 'Failed [0-9]+/[0-9]+ subtests' "$WORK/tap.log" | awk '{s += $2} END {print s + 0}')
+if grep -q 'Result: PASS' "$WORK/tap.log"; then
+  passed=$((passed + tests))
+else
+  [ "$tap_failed" -eq 0 ] && tap_failed=1
+  passed=$((passed + tests - tap_failed)); [ $passed -lt 0 ] && passed=0
+  failed=$((failed + tap_failed))
+  for f in "$WORK"/src/tmp_check/log/regress_log_*; do
+    [ -f "$f" ] && { echo "--- $f (tail)"; tail -n 30 "$f"; }
+  done
+fi
+
+summary
+[ "$failed" -eq 0 ]
