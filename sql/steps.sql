@@ -6,6 +6,9 @@
 SET timezone = 'UTC';
 SET DateStyle = 'ISO, YMD';
 SET extra_float_digits = 0;
+-- these tests write outputs of their own shape; the output schemas of the
+-- shipped steps are checked in step_outputs.sql
+SET workshoppilot.validate_step_outputs = off;
 
 -- three workshops: no step rows, some progress, everything complete
 INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea) VALUES
@@ -176,6 +179,19 @@ SELECT count(workshoppilot.skip_step('ws_st_fn', id)) FROM workshoppilot.step_de
 SELECT status FROM workshoppilot.workshops WHERE id = 'ws_st_fn';
 SELECT * FROM workshoppilot.workshop_progress('ws_st_fn');
 
+-- with output checking on, an output that does not match the step's
+-- schema is rejected (23514) and the step stays as it was
+SET workshoppilot.validate_step_outputs = on;
+DO $$
+BEGIN
+	PERFORM workshoppilot.complete_step('ws_st_fn', 'define', '{"not": "a define output"}');
+EXCEPTION WHEN check_violation THEN
+	RAISE NOTICE 'rejected with SQLSTATE %', SQLSTATE;
+END
+$$;
+SET workshoppilot.validate_step_outputs = off;
+SELECT output FROM workshoppilot.workshop_steps WHERE workshop_id = 'ws_st_fn' AND step_id = 'define';
+
 -- errors
 SELECT workshoppilot.start_step('ws_nope', 'empathize');
 \echo :LAST_ERROR_SQLSTATE
@@ -220,6 +236,7 @@ DELETE FROM workshoppilot.workshops WHERE id LIKE 'ws\_st\_%';
 CREATE DATABASE wp_steps_scratch;
 \c wp_steps_scratch
 SET client_min_messages = warning;
+SET workshoppilot.validate_step_outputs = off;
 CREATE EXTENSION workshoppilot;
 INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea)
 VALUES ('ws_x', 'u', 't', 'i');
