@@ -39,7 +39,9 @@
  *	  visible to new snapshots a moment before its invalidations are sent.
  *	- The step definitions are read with the caller's snapshot, and again
  *	  with the latest snapshot: a copy equal to the latest committed state
- *	  serves every snapshot until an invalidation arrives; a copy that
+ *	  serves every snapshot that is not older than the one it was read with
+ *	  (compared by horizon and running transactions), until an
+ *	  invalidation arrives; a copy that
  *	  differs (the caller's snapshot is older: REPEATABLE READ, a long
  *	  statement, a cursor) serves only that same snapshot (see ensure_defs).
  *	  So the answer is always the one the caller's snapshot implies, and a
@@ -55,8 +57,8 @@
 #include "postgres.h"
 
 #include "access/genam.h"
-#include "access/parallel.h"
 #include "access/htup_details.h"
+#include "access/parallel.h"
 #include "access/skey.h"
 #include "access/stratnum.h"
 #include "access/table.h"
