@@ -242,6 +242,16 @@ UPDATE workshoppilot.workshops SET status = 'active' WHERE id = 'ws_lc_pause';
 SELECT (workshoppilot.complete_step('ws_lc_pause', 'pack', '{"pack": 1}')).status;
 SELECT status FROM workshoppilot.workshops WHERE id = 'ws_lc_pause';
 
+-- an UPDATE that moves a complete row to another workshop counts as a
+-- delete (the completed workshop reopens) plus an insert (the draft one
+-- becomes active)
+INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea)
+VALUES ('ws_lc_move', 'user_lc', 'Move', 'receives a row');
+UPDATE workshoppilot.workshop_steps SET workshop_id = 'ws_lc_move'
+WHERE workshop_id = 'ws_lc_all' AND step_id = 'pack';
+SELECT id, status, workshoppilot.current_step(id) FROM workshoppilot.workshops
+WHERE id IN ('ws_lc_all', 'ws_lc_move') ORDER BY id;
+
 --
 -- Restoring consistent data (what pg_dump/pg_restore does: COPY of the
 -- workshops, then of their step rows, statuses and timestamps as they were)

@@ -28,7 +28,8 @@
  *		             updated only when its status really changes.
  *		Nothing happens (no SPI, no lock) for a row change that cannot have
  *		any of these effects, such as inserting a not_started row or
- *		rewriting an in_progress step's output.
+ *		rewriting an in_progress step's output.  An UPDATE that moves a row
+ *		to another workshop or step counts as a delete plus an insert.
  *
  * Concurrency: before reading or writing other rows, lifecycle_after locks
  * the workshop row FOR NO KEY UPDATE (which does not conflict with the
@@ -101,6 +102,20 @@ text_equals(Datum value, bool isnull, const char *s)
 		return false;
 	t = DatumGetTextPP(value);
 	return VARSIZE_ANY_EXHDR(t) == len && memcmp(VARDATA_ANY(t), s, len) == 0;
+}
+
+/*
+ * same_text
+ *		Whether two text datums hold the same bytes.
+ */
+static bool
+same_text(Datum a, Datum b)
+{
+	text	   *ta = DatumGetTextPP(a);
+	text	   *tb = DatumGetTextPP(b);
+
+	return VARSIZE_ANY_EXHDR(ta) == VARSIZE_ANY_EXHDR(tb) &&
+		memcmp(VARDATA_ANY(ta), VARDATA_ANY(tb), VARSIZE_ANY_EXHDR(ta)) == 0;
 }
 
 /*
@@ -245,19 +260,15 @@ lock_workshop(Datum workshop_id)
 }
 
 /*
- * lifecycle_after
- *		The AFTER INSERT OR UPDATE OR DELETE part: the re-edit cascade and
- *		the workshop status, as the file header describes.
+ * apply_after
+ *		The re-edit cascade and the workshop status for one row change:
+ *		oldtuple is NULL for an insert, newtuple NULL for a delete, both set
+ *		for an update of the same (workshop, step).
  */
 static void
-lifecycle_after(TriggerData *trigdata)
+apply_after(TriggerData *trigdata, HeapTuple oldtuple, HeapTuple newtuple)
 {
 	TupleDesc	tupdesc = RelationGetDescr(trigdata->tg_relation);
-	bool		is_insert = TRIGGER_FIRED_BY_INSERT(trigdata->tg_event);
-	bool		is_delete = TRIGGER_FIRED_BY_DELETE(trigdata->tg_event);
-	HeapTuple	oldtuple = is_insert ? NULL : trigdata->tg_trigtuple;
-	HeapTuple	newtuple = is_insert ? trigdata->tg_trigtuple :
-		(is_delete ? NULL : trigdata->tg_newtuple);
 	int			status_att = column(trigdata, "status", TEXTOID);
 	int			workshop_att = column(trigdata, "workshop_id", TEXTOID);
 	int			step_att = column(trigdata, "step_id", TEXTOID);
@@ -386,6 +397,50 @@ lifecycle_after(TriggerData *trigdata)
 		run_latest(plan_set_status, args, SPI_OK_UPDATE);
 	}
 	SPI_finish();
+}
+
+/*
+ * lifecycle_after
+ *		The AFTER INSERT OR UPDATE OR DELETE part, as the file header
+ *		describes.  An update that moves a row to another workshop or step
+ *		counts as the old row deleted and the new one inserted.
+ */
+static void
+lifecycle_after(TriggerData *trigdata)
+{
+	TupleDesc	tupdesc = RelationGetDescr(trigdata->tg_relation);
+	HeapTuple	oldtuple = NULL;
+	HeapTuple	newtuple = NULL;
+
+	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+		newtuple = trigdata->tg_trigtuple;
+	else if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
+		oldtuple = trigdata->tg_trigtuple;
+	else
+	{
+		int			keys[2];
+		int			i;
+
+		oldtuple = trigdata->tg_trigtuple;
+		newtuple = trigdata->tg_newtuple;
+		keys[0] = column(trigdata, "workshop_id", TEXTOID);
+		keys[1] = column(trigdata, "step_id", TEXTOID);
+		for (i = 0; i < 2; i++)
+		{
+			bool		a_null;
+			bool		b_null;
+			Datum		a = heap_getattr(oldtuple, keys[i], tupdesc, &a_null);
+			Datum		b = heap_getattr(newtuple, keys[i], tupdesc, &b_null);
+
+			if (a_null || b_null || !same_text(a, b))
+			{
+				apply_after(trigdata, oldtuple, NULL);
+				apply_after(trigdata, NULL, newtuple);
+				return;
+			}
+		}
+	}
+	apply_after(trigdata, oldtuple, newtuple);
 }
 
 PG_FUNCTION_INFO_V1(wp_workshop_steps_lifecycle);
