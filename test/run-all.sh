@@ -42,8 +42,15 @@ if [ -f "$ROOT/../shared/reference/drizzle-schema.sql" ]; then
   fi
 fi
 
-suite=""
-[ -d "$ROOT/../shared/json-schema-test-suite" ] && suite=$(cd "$ROOT/../shared/json-schema-test-suite" && pwd)
+# The official JSON Schema test suite is vendored; it must be the shared one.
+if [ -d "$ROOT/../shared/json-schema-test-suite" ]; then
+  if diff -r -q "$ROOT/../shared/json-schema-test-suite" "$ROOT/test/fixtures/json-schema-test-suite" >/dev/null; then
+    passed=$((passed + 1))
+  else
+    echo "test/fixtures/json-schema-test-suite differs from ../shared/json-schema-test-suite"
+    failed=$((failed + 1))
+  fi
+fi
 
 WORK=$(mktemp -d /tmp/workshoppilot-test.XXXXXX)
 chmod 755 "$WORK"
@@ -57,7 +64,7 @@ mkdir -p "$WORK/data" "$WORK/sock"
 
 as_test_user() { "${runas[@]}" env PATH="$BINDIR:/usr/bin:/bin" PG_CONFIG="$PG_CONFIG" \
   PGHOST="$WORK/sock" PGPORT=54329 PGUSER=postgres PGDATABASE=postgres \
-  JSON_SCHEMA_TEST_SUITE="$suite" "$@"; }
+  JSON_SCHEMA_TEST_SUITE="$WORK/src/test/fixtures/json-schema-test-suite" "$@"; }
 
 cleanup() {
   as_test_user pg_ctl -D "$WORK/data" -m immediate stop >/dev/null 2>&1

@@ -10,7 +10,7 @@
 # UTF-8 themselves.
 #
 # The suite is found through $JSON_SCHEMA_TEST_SUITE (default
-# ../shared/json-schema-test-suite next to the source tree).  Strings that
+# test/fixtures/json-schema-test-suite, the vendored copy).  Strings that
 # contain U+0000 are skipped: PostgreSQL text cannot hold them.
 use strict;
 use warnings;
@@ -20,10 +20,11 @@ use File::Basename qw(basename);
 use JSON::PP;
 use PostgreSQL::Test::Cluster;
 use Test::More;
+use FindBin;
 
-my $suite = $ENV{JSON_SCHEMA_TEST_SUITE} // '../shared/json-schema-test-suite';
+my $suite = $ENV{JSON_SCHEMA_TEST_SUITE} || "$FindBin::Bin/../fixtures/json-schema-test-suite";
 my $dir = "$suite/draft2020-12";
-plan skip_all => "JSON-Schema-Test-Suite not found at $suite" unless -d $dir;
+BAIL_OUT("JSON-Schema-Test-Suite not found at $suite") unless -d $dir;
 
 my $json = JSON::PP->new->utf8;
 
