@@ -98,6 +98,26 @@ WpJvFill(JsonbContainer *c, char *base, int index, uint32 offset, WpJv *out)
 }
 
 /*
+ * WpJvOffset
+ *		Offset (from WpContainerBase) of child index of container c:
+ *		jsonb_util.c's getJsonbOffset inlined (a fixed on-disk format).
+ */
+static inline uint32
+WpJvOffset(JsonbContainer *c, int index)
+{
+	uint32		offset = 0;
+	int			i;
+
+	for (i = index - 1; i >= 0; i--)
+	{
+		offset += JBE_OFFLENFLD(c->children[i]);
+		if (JBE_HAS_OFF(c->children[i]))
+			break;
+	}
+	return offset;
+}
+
+/*
  * WpNumericDecode
  *		Read a numeric's sign, weight and base-10000 digits straight from its
  *		on-disk form (fixed by pg_upgrade; numeric.c strips leading and
@@ -209,6 +229,9 @@ typedef struct WpNamedSchema
 	const char *name;
 	int			len;
 	WpSchemaNode *schema;
+	bool		required;		/* "properties": also in "required" */
+	uint64		prefix;			/* name, zero-padded, when len <= 8 */
+	uint64		mask;			/* the first len bytes of a uint64 */
 } WpNamedSchema;
 
 typedef struct WpPatternSchema
@@ -311,6 +334,11 @@ struct WpSchemaNode
 	int64		min_properties;
 	int64		max_properties;
 	WpSchemaNode *unevaluated_properties;
+	bool		object_members; /* a keyword that looks at members */
+	bool		applicators;	/* an in-place applicator or unevaluated* */
+	bool		required_in_properties; /* "required" names are distinct
+										 * "properties" names (flagged
+										 * there) */
 
 	/* in-place applicators */
 	int			nall_of;
