@@ -221,6 +221,16 @@ WpKeyCmp(const char *a, int alen, const char *b, int blen)
 #define WPT_STRING	0x20
 #define WPT_INTEGER 0x40
 
+/*
+ * Quick acceptance of a member by a leaf subschema (WpSchemaNode.quick):
+ * the evaluator accepts a value inline when the test below holds, and
+ * otherwise evaluates the subschema in full (which decides and reports).
+ */
+#define WPQ_NONE	0
+#define WPQ_STRING	1			/* {"type": "string", minLength/maxLength} */
+#define WPQ_INTEGER 2			/* {"type": "integer", integral min/max} */
+#define WPQ_ENUM	3			/* {"enum": [strings]} */
+
 typedef struct WpSchemaNode WpSchemaNode;
 typedef struct WpResource WpResource;
 
@@ -268,6 +278,7 @@ struct WpSchemaNode
 	int8		boolschema;		/* -1 object schema, 0 false, 1 true */
 	bool		has_unevaluated;	/* needs annotation collection */
 	bool		leaf;			/* no subschemas: cannot recurse */
+	uint8		quick;			/* WPQ_*: see above */
 	bool		ref_only;		/* nothing but "$ref": evaluate the target */
 	uint8		types;			/* WPT_* bits, 0 when no "type" */
 	bool		unique_items;

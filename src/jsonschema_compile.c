@@ -1289,6 +1289,34 @@ compile_node(CompileCtx *cc, WpJv *val, const char *ptr, WpResource *res, int de
 				  node->ndependent_schemas == 0 && node->nall_of == 0 &&
 				  node->nany_of == 0 && node->none_of == 0 && node->not_schema == NULL &&
 				  node->if_schema == NULL && !node->has_unevaluated);
+
+	/*
+	 * Leaves the evaluator can accept inline (WPQ_*): exactly these
+	 * keywords, so that the quick test implies what validate would say.
+	 */
+	node->quick = WPQ_NONE;
+	if (node->leaf && !node->has_const && node->pattern == NULL && !node->format_known)
+	{
+		bool		no_string_kw = (node->min_length < 0 && node->max_length < 0);
+
+		if (node->types == WPT_STRING && !node->has_enum)
+			node->quick = WPQ_STRING;
+		else if (node->types == WPT_INTEGER && !node->has_enum &&
+				 (node->minimum.num == NULL || node->minimum.isint) &&
+				 (node->maximum.num == NULL || node->maximum.isint) &&
+				 node->exclusive_minimum.num == NULL &&
+				 node->exclusive_maximum.num == NULL && node->multiple_of.num == NULL)
+			node->quick = WPQ_INTEGER;
+		else if (node->types == 0 && node->has_enum && no_string_kw)
+		{
+			int			j;
+
+			node->quick = WPQ_ENUM;
+			for (j = 0; j < node->nenum; j++)
+				if (node->enum_values[j].type != WPJ_STRING)
+					node->quick = WPQ_NONE;
+		}
+	}
 	return node;
 }
 
