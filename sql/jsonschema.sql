@@ -232,3 +232,13 @@ FROM (VALUES ('{"type": "string", "minLength": 2, "maxLength": 3}'::jsonb),
              ('100000000000000000000'), ('"low"'), ('"lo"'), ('"LOW"'), ('"medium"'),
              ('null'), ('[]')) v(v)
 ORDER BY s::text, v::text;
+-- the same for arrays of such leaves and for string patterns
+SELECT s AS schema, v AS value,
+       jsonb_matches_schema(s, v) AS at_root,
+       jsonb_matches_schema(jsonb_build_object('items', s), jsonb_build_array(v)) AS as_member,
+       jsonb_schema_errors(jsonb_build_object('items', s), jsonb_build_array(v)) -> 0 ->> 'message' AS member_error
+FROM (VALUES ('{"type": "array", "minItems": 1, "maxItems": 2, "items": {"type": "string", "minLength": 1}}'::jsonb),
+             ('{"type": "string", "pattern": "^ins_[0-9]+$", "maxLength": 6}')) s(s),
+     (VALUES ('[]'::jsonb), ('["a"]'), ('["a", "b"]'), ('["a", "b", "c"]'), ('[""]'), ('["a", 1]'),
+             ('"ins_1"'), ('"ins_12"'), ('"ins_123"'), ('"ins_"'), ('"xins_1"'), ('{}')) v(v)
+ORDER BY s::text, v::text;

@@ -227,9 +227,12 @@ WpKeyCmp(const char *a, int alen, const char *b, int blen)
  * otherwise evaluates the subschema in full (which decides and reports).
  */
 #define WPQ_NONE	0
-#define WPQ_STRING	1			/* {"type": "string", minLength/maxLength} */
+#define WPQ_STRING	1			/* {"type": "string", minLength/maxLength,
+								 * pattern} */
 #define WPQ_INTEGER 2			/* {"type": "integer", integral min/max} */
 #define WPQ_ENUM	3			/* {"enum": [strings]} */
+#define WPQ_ARRAY	4			/* {"type": "array", minItems/maxItems,
+								 * "items": one of the above} */
 
 typedef struct WpSchemaNode WpSchemaNode;
 typedef struct WpResource WpResource;

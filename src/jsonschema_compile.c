@@ -1295,9 +1295,10 @@ compile_node(CompileCtx *cc, WpJv *val, const char *ptr, WpResource *res, int de
 	 * keywords, so that the quick test implies what validate would say.
 	 */
 	node->quick = WPQ_NONE;
-	if (node->leaf && !node->has_const && node->pattern == NULL && !node->format_known)
+	if (node->leaf && !node->has_const && !node->format_known)
 	{
-		bool		no_string_kw = (node->min_length < 0 && node->max_length < 0);
+		bool		no_string_kw = (node->min_length < 0 && node->max_length < 0 &&
+									node->pattern == NULL);
 
 		if (node->types == WPT_STRING && !node->has_enum)
 			node->quick = WPQ_STRING;
@@ -1317,6 +1318,17 @@ compile_node(CompileCtx *cc, WpJv *val, const char *ptr, WpResource *res, int de
 					node->quick = WPQ_NONE;
 		}
 	}
+
+	/*
+	 * Arrays of such leaves: "items" is compiled already (a "$ref" is not
+	 * resolved yet, and is not a leaf anyway).
+	 */
+	if (node->types == WPT_ARRAY && !node->has_const && !node->has_enum &&
+		!node->applicators && node->nprefix == 0 && node->items != NULL &&
+		node->contains == NULL && !node->unique_items &&
+		node->items->boolschema < 0 && node->items->quick != WPQ_NONE &&
+		node->items->quick != WPQ_ARRAY)
+		node->quick = WPQ_ARRAY;
 	return node;
 }
 

@@ -604,22 +604,24 @@ sub_quiet(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 }
 
 /*
- * quick_accept
- *		Whether leaf node (node->quick != WPQ_NONE) certainly accepts inst,
- *		decided inline; false means "evaluate it in full", which decides
- *		and reports.  String lengths: a UTF-8 string of len bytes has
- *		between len/4 and len code points, so only the bounds that this
- *		cannot decide need the full count.
+ * quick_leaf
+ *		Whether leaf node (node->quick is WPQ_STRING, WPQ_INTEGER or
+ *		WPQ_ENUM) certainly accepts inst, decided inline; false means
+ *		"evaluate it in full", which decides and reports.  String lengths:
+ *		a UTF-8 string of len bytes has between len/4 and len code points,
+ *		so only bounds that this cannot decide need the full count.
  */
 static pg_attribute_always_inline bool
-quick_accept(ValCtx *ctx, WpSchemaNode *node, WpJv *inst)
+quick_leaf(ValCtx *ctx, WpSchemaNode *node, WpJv *inst)
 {
 	switch (node->quick)
 	{
 		case WPQ_STRING:
 			return inst->type == WPJ_STRING && ctx->utf8 &&
 				(node->min_length < 0 || (inst->len + 3) / 4 >= node->min_length) &&
-				(node->max_length < 0 || inst->len <= node->max_length);
+				(node->max_length < 0 || inst->len <= node->max_length) &&
+				(node->pattern == NULL ||
+				 WpEcmaRegexMatch(node->pattern, inst->str, inst->len));
 		case WPQ_INTEGER:
 			{
 				int64		iv;
@@ -647,6 +649,43 @@ quick_accept(ValCtx *ctx, WpSchemaNode *node, WpJv *inst)
 				}
 			}
 			return false;
+	}
+	return false;
+}
+
+/*
+ * quick_accept
+ *		quick_leaf, and for WPQ_ARRAY nodes: whether array inst certainly
+ *		satisfies the size bounds and every item the (quick leaf) "items".
+ *		false means "evaluate it in full".
+ */
+static pg_attribute_always_inline bool
+quick_accept(ValCtx *ctx, WpSchemaNode *node, WpJv *inst)
+{
+	if (node->quick != WPQ_ARRAY)
+		return quick_leaf(ctx, node, inst);
+	/* validate() would count one more level: same limit */
+	if (inst->type == WPJ_ARRAY && ctx->depth < WP_JSONSCHEMA_MAX_DEPTH)
+	{
+		JsonbContainer *c = inst->cont;
+		int			n = JsonContainerSize(c);
+		char	   *base = WpContainerBase(c);
+		uint32		off = 0;
+		int			i;
+
+		if ((node->min_items >= 0 && n < node->min_items) ||
+			(node->max_items >= 0 && n > node->max_items))
+			return false;
+		for (i = 0; i < n; i++)
+		{
+			WpJv		v;
+
+			CHECK_FOR_INTERRUPTS();
+			off = WpJvFill(c, base, i, off, &v);
+			if (!quick_leaf(ctx, node->items, &v))
+				return false;
+		}
+		return true;
 	}
 	return false;
 }
