@@ -1630,7 +1630,7 @@ WpJsonSchemaValidate(WpCompiledSchema *cs, Jsonb *instance, bool format_assertio
 	ctx.format_assertion = format_assertion;
 	ctx.utf8 = (GetDatabaseEncoding() == PG_UTF8);
 	ctx.data_start = (const char *) instance;
-	ctx.data_end = (const char *) instance + VARSIZE(instance);
+	ctx.data_end = (const char *) instance + VARSIZE_ANY(instance);
 #if defined(__GNUC__) || defined(__clang__)
 
 	/*
