@@ -21,6 +21,7 @@ OBJS = \
 	src/jsonschema_compile.o \
 	src/jsonschema_validate.o \
 	src/jsonschema_regex.o \
+	src/jsonschema_regex_dfa.o \
 	src/jsonschema_format.o \
 	src/jsonschema_meta.o \
 	src/unicode_props.o \

@@ -215,3 +215,30 @@ SELECT jsonb_matches_schema((repeat('{"not": ', 1500) || '{}' || repeat('}', 150
 SELECT jsonb_matches_schema('{"items": {"$ref": "#"}}',
 	(repeat('[', 200) || repeat(']', 200))::jsonb) AS deep_ok;
 \set ON_ERROR_STOP 1
+
+-- members under simple leaf subschemas are accepted inline when they
+-- certainly match (string lengths from the byte length, small integers,
+-- string enums); every other value is evaluated in full.  A member must get
+-- the same answer as the same value at the root (always evaluated in full).
+SELECT s AS schema, v AS value,
+       jsonb_matches_schema(s, v) AS at_root,
+       jsonb_matches_schema(jsonb_build_object('items', s), jsonb_build_array(v)) AS as_member,
+       jsonb_schema_errors(jsonb_build_object('items', s), jsonb_build_array(v)) -> 0 ->> 'message' AS member_error
+FROM (VALUES ('{"type": "string", "minLength": 2, "maxLength": 3}'::jsonb),
+             ('{"type": "integer", "minimum": 0, "maximum": 120}'),
+             ('{"enum": ["low", "medium", "high"]}')) s(s),
+     (VALUES ('"ab"'::jsonb), ('"a"'), ('"abcd"'), ('"éé"'), ('"éèê"'), ('"éèêë"'), ('"😀"'),
+             ('"😀😀"'), ('0'), ('120'), ('121'), ('-1'), ('1.0'), ('1.5'),
+             ('100000000000000000000'), ('"low"'), ('"lo"'), ('"LOW"'), ('"medium"'),
+             ('null'), ('[]')) v(v)
+ORDER BY s::text, v::text;
+-- the same for arrays of such leaves and for string patterns
+SELECT s AS schema, v AS value,
+       jsonb_matches_schema(s, v) AS at_root,
+       jsonb_matches_schema(jsonb_build_object('items', s), jsonb_build_array(v)) AS as_member,
+       jsonb_schema_errors(jsonb_build_object('items', s), jsonb_build_array(v)) -> 0 ->> 'message' AS member_error
+FROM (VALUES ('{"type": "array", "minItems": 1, "maxItems": 2, "items": {"type": "string", "minLength": 1}}'::jsonb),
+             ('{"type": "string", "pattern": "^ins_[0-9]+$", "maxLength": 6}')) s(s),
+     (VALUES ('[]'::jsonb), ('["a"]'), ('["a", "b"]'), ('["a", "b", "c"]'), ('[""]'), ('["a", 1]'),
+             ('"ins_1"'), ('"ins_12"'), ('"ins_123"'), ('"ins_"'), ('"xins_1"'), ('{}')) v(v)
+ORDER BY s::text, v::text;

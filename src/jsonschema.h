@@ -98,6 +98,26 @@ WpJvFill(JsonbContainer *c, char *base, int index, uint32 offset, WpJv *out)
 }
 
 /*
+ * WpJvOffset
+ *		Offset (from WpContainerBase) of child index of container c:
+ *		jsonb_util.c's getJsonbOffset inlined (a fixed on-disk format).
+ */
+static inline uint32
+WpJvOffset(JsonbContainer *c, int index)
+{
+	uint32		offset = 0;
+	int			i;
+
+	for (i = index - 1; i >= 0; i--)
+	{
+		offset += JBE_OFFLENFLD(c->children[i]);
+		if (JBE_HAS_OFF(c->children[i]))
+			break;
+	}
+	return offset;
+}
+
+/*
  * WpNumericDecode
  *		Read a numeric's sign, weight and base-10000 digits straight from its
  *		on-disk form (fixed by pg_upgrade; numeric.c strips leading and
@@ -201,6 +221,19 @@ WpKeyCmp(const char *a, int alen, const char *b, int blen)
 #define WPT_STRING	0x20
 #define WPT_INTEGER 0x40
 
+/*
+ * Quick acceptance of a member by a leaf subschema (WpSchemaNode.quick):
+ * the evaluator accepts a value inline when the test below holds, and
+ * otherwise evaluates the subschema in full (which decides and reports).
+ */
+#define WPQ_NONE	0
+#define WPQ_STRING	1			/* {"type": "string", minLength/maxLength,
+								 * pattern} */
+#define WPQ_INTEGER 2			/* {"type": "integer", integral min/max} */
+#define WPQ_ENUM	3			/* {"enum": [strings]} */
+#define WPQ_ARRAY	4			/* {"type": "array", minItems/maxItems,
+								 * "items": one of the above} */
+
 typedef struct WpSchemaNode WpSchemaNode;
 typedef struct WpResource WpResource;
 
@@ -209,6 +242,9 @@ typedef struct WpNamedSchema
 	const char *name;
 	int			len;
 	WpSchemaNode *schema;
+	bool		required;		/* "properties": also in "required" */
+	uint64		prefix;			/* name, zero-padded, when len <= 8 */
+	uint64		mask;			/* the first len bytes of a uint64 */
 } WpNamedSchema;
 
 typedef struct WpPatternSchema
@@ -245,6 +281,7 @@ struct WpSchemaNode
 	int8		boolschema;		/* -1 object schema, 0 false, 1 true */
 	bool		has_unevaluated;	/* needs annotation collection */
 	bool		leaf;			/* no subschemas: cannot recurse */
+	uint8		quick;			/* WPQ_*: see above */
 	bool		ref_only;		/* nothing but "$ref": evaluate the target */
 	uint8		types;			/* WPT_* bits, 0 when no "type" */
 	bool		unique_items;
@@ -311,6 +348,11 @@ struct WpSchemaNode
 	int64		min_properties;
 	int64		max_properties;
 	WpSchemaNode *unevaluated_properties;
+	bool		object_members; /* a keyword that looks at members */
+	bool		applicators;	/* an in-place applicator or unevaluated* */
+	bool		required_in_properties; /* "required" names are distinct
+										 * "properties" names (flagged
+										 * there) */
 
 	/* in-place applicators */
 	int			nall_of;

@@ -792,6 +792,16 @@ compile_map(CompileCtx *cc, WpJv *val, const char *ptr, const char *kw,
 		WpJvFromContainer(val->cont, i + n, &v);
 		(*out)[i].name = k.str;
 		(*out)[i].len = k.len;
+		(*out)[i].required = false;
+		(*out)[i].prefix = (*out)[i].mask = 0;
+		if (k.len <= 8)
+		{
+			/* for the evaluator's 8-byte key comparison */
+			static const char ones[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
+
+			memcpy(&(*out)[i].prefix, k.str, k.len);
+			memcpy(&(*out)[i].mask, ones, k.len);
+		}
 		(*out)[i].schema = compile_node(cc, &v, ptr_append(kptr, k.str, k.len), res, depth + 1);
 	}
 	return n;
@@ -1187,6 +1197,8 @@ compile_node(CompileCtx *cc, WpJv *val, const char *ptr, WpResource *res, int de
 					ds = &node->dependent_schemas[node->ndependent_schemas++];
 					ds->name = dk.str;
 					ds->len = dk.len;
+					ds->required = false;
+					ds->prefix = ds->mask = 0;
 					ds->schema = compile_node(cc, &dv, dptr, res, depth + 1);
 				}
 			}
@@ -1236,6 +1248,39 @@ compile_node(CompileCtx *cc, WpJv *val, const char *ptr, WpResource *res, int de
 
 	node->has_unevaluated = (node->unevaluated_items != NULL ||
 							 node->unevaluated_properties != NULL);
+	node->applicators = (node->ref_uri != NULL || node->dynref_uri != NULL ||
+						 node->nall_of || node->nany_of || node->none_of ||
+						 node->not_schema != NULL || node->if_schema != NULL ||
+						 node->has_unevaluated);
+	node->object_members = (node->nrequired || node->nproperties || node->npattern_properties ||
+							node->additional_properties || node->property_names ||
+							node->ndependent_required || node->ndependent_schemas);
+	/* both lists are in jsonb key order: merge them */
+	{
+		int			r = 0,
+					pj = 0;
+
+		node->required_in_properties = true;
+		for (r = 0; r < node->nrequired && node->required_in_properties; r++)
+		{
+			int			cmp = 1;
+
+			if (r > 0 && WpKeyCmp(node->required[r - 1], node->required_len[r - 1],
+								  node->required[r], node->required_len[r]) == 0)
+				node->required_in_properties = false;
+			while (pj < node->nproperties &&
+				   (cmp = WpKeyCmp(node->properties[pj].name, node->properties[pj].len,
+								   node->required[r], node->required_len[r])) < 0)
+				pj++;
+			if (pj < node->nproperties && cmp == 0)
+				node->properties[pj].required = true;
+			else
+				node->required_in_properties = false;
+		}
+		if (!node->required_in_properties)
+			for (pj = 0; pj < node->nproperties; pj++)
+				node->properties[pj].required = false;
+	}
 	node->ref_only = (n == 1 && node->ref_uri != NULL);
 	node->leaf = (node->ref_uri == NULL && node->dynref_uri == NULL &&
 				  node->nprefix == 0 && node->items == NULL && node->contains == NULL &&
@@ -1244,6 +1289,46 @@ compile_node(CompileCtx *cc, WpJv *val, const char *ptr, WpResource *res, int de
 				  node->ndependent_schemas == 0 && node->nall_of == 0 &&
 				  node->nany_of == 0 && node->none_of == 0 && node->not_schema == NULL &&
 				  node->if_schema == NULL && !node->has_unevaluated);
+
+	/*
+	 * Leaves the evaluator can accept inline (WPQ_*): exactly these
+	 * keywords, so that the quick test implies what validate would say.
+	 */
+	node->quick = WPQ_NONE;
+	if (node->leaf && !node->has_const && !node->format_known)
+	{
+		bool		no_string_kw = (node->min_length < 0 && node->max_length < 0 &&
+									node->pattern == NULL);
+
+		if (node->types == WPT_STRING && !node->has_enum)
+			node->quick = WPQ_STRING;
+		else if (node->types == WPT_INTEGER && !node->has_enum &&
+				 (node->minimum.num == NULL || node->minimum.isint) &&
+				 (node->maximum.num == NULL || node->maximum.isint) &&
+				 node->exclusive_minimum.num == NULL &&
+				 node->exclusive_maximum.num == NULL && node->multiple_of.num == NULL)
+			node->quick = WPQ_INTEGER;
+		else if (node->types == 0 && node->has_enum && no_string_kw)
+		{
+			int			j;
+
+			node->quick = WPQ_ENUM;
+			for (j = 0; j < node->nenum; j++)
+				if (node->enum_values[j].type != WPJ_STRING)
+					node->quick = WPQ_NONE;
+		}
+	}
+
+	/*
+	 * Arrays of such leaves: "items" is compiled already (a "$ref" is not
+	 * resolved yet, and is not a leaf anyway).
+	 */
+	if (node->types == WPT_ARRAY && !node->has_const && !node->has_enum &&
+		!node->applicators && node->nprefix == 0 && node->items != NULL &&
+		node->contains == NULL && !node->unique_items &&
+		node->items->boolschema < 0 && node->items->quick != WPQ_NONE &&
+		node->items->quick != WPQ_ARRAY)
+		node->quick = WPQ_ARRAY;
 	return node;
 }
 

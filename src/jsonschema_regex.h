@@ -15,6 +15,7 @@
 #ifndef WP_JSONSCHEMA_REGEX_H
 #define WP_JSONSCHEMA_REGEX_H
 
+#include "mb/pg_wchar.h"
 #include "utils/memutils.h"
 
 typedef struct WpEcmaRegex WpEcmaRegex;
@@ -70,5 +71,21 @@ extern char *WpEcmaRegexErrorDetail(const char *error);
 extern bool WpUnicodeLookupProperty(const char *key, int keylen,
 									const uint32 **ranges, int *nranges);
 extern const char *const WpUnicodeVersion;
+
+/*
+ * Internal to the regex implementation (src/jsonschema_regex_dfa.c): a
+ * deterministic automaton for a translated pattern (a PostgreSQL ARE of
+ * len code points as jsonschema_regex.c writes it), allocated in mcxt, or
+ * NULL when the pattern is not regular (lookaround, \y, backreferences)
+ * or too large; then PostgreSQL's engine must be used.  The match
+ * functions answer exactly as pg_regexec with REG_NOSUB would for the same
+ * ARE: whether it matches somewhere in the string, given as ASCII bytes
+ * (every byte < 0x80) or as code points.  Interruptible.
+ */
+typedef struct WpRegexDfa WpRegexDfa;
+
+extern WpRegexDfa *WpRegexDfaBuild(const pg_wchar *are, int len, MemoryContext mcxt);
+extern bool WpRegexDfaMatchAscii(const WpRegexDfa *dfa, const char *str, int len);
+extern bool WpRegexDfaMatchWide(const WpRegexDfa *dfa, const pg_wchar *str, int len);
 
 #endif							/* WP_JSONSCHEMA_REGEX_H */

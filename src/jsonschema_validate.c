@@ -23,6 +23,19 @@
  *	 node and stops at WP_JSONSCHEMA_MAX_DEPTH nested evaluations (cyclic
  *	 "$ref"s that never advance in the instance end there).
  * - All memory is palloc'd in the caller's (short-lived) context.
+ *
+ * Speed (test/bench/jsonschema_bench.sh; most of the cost is per member)
+ * - Objects are merge-walked against "properties" (both in jsonb key
+ *	 order); the next property name is compared with the key in one 8-byte
+ *	 load where both are short, and "required" names that are properties
+ *	 are counted during that walk (flags from jsonschema_compile.c).
+ * - Leaf members go straight to their keywords (validate_local), and a
+ *	 schema object without applicators skips the applicator pass.
+ * - Quick acceptance: simple leaf subschemas and arrays of them (WPQ_* in
+ *	 jsonschema.h, chosen at compile time) accept a member inline when it
+ *	 certainly satisfies them; anything else, every failure included, is
+ *	 evaluated in full, so results and errors are those of the full path.
+ * - The instance's first cache lines are prefetched on entry.
  */
 #include "postgres.h"
 
@@ -65,6 +78,9 @@ typedef struct ValCtx
 	bool		capped;			/* WP_MAX_RECORDED_ERRORS reached */
 	bool		track_scope;	/* the schema uses the dynamic scope */
 	bool		format_assertion;
+	bool		utf8;			/* database encoding is UTF-8 */
+	const char *data_start;		/* the instance datum's bytes */
+	const char *data_end;
 	int			depth;
 	/* instance path */
 	PathSeg    *path;
@@ -93,6 +109,7 @@ typedef struct Annot
 } Annot;
 
 static bool validate(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot);
+static bool validate_local(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot);
 static void report(ValCtx *ctx, WpSchemaNode *node, const char *kw, const char *fmt,...)
 			pg_attribute_printf(4, 5);
 
@@ -274,15 +291,16 @@ bound_cmp(Numeric num, bool isint, int64 iv, const WpNumBound *b)
 
 /*
  * string_length
- *		Length of a string in code points.
+ *		Length of a string in code points (utf8: the database encoding is
+ *		UTF-8).
  */
 static int64
-string_length(const char *s, int len)
+string_length(const char *s, int len, bool utf8)
 {
 	int64		n = 0;
 	int			i;
 
-	if (GetDatabaseEncoding() != PG_UTF8)
+	if (!utf8)
 		return pg_mbstrlen_with_len(s, len);
 	for (i = 0; i < len; i++)
 		if ((s[i] & 0xC0) != 0x80)
@@ -599,6 +617,127 @@ sub_quiet(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 }
 
 /*
+ * quick_leaf
+ *		Whether leaf node (node->quick is WPQ_STRING, WPQ_INTEGER or
+ *		WPQ_ENUM) certainly accepts inst, decided inline; false means
+ *		"evaluate it in full", which decides and reports.  String lengths:
+ *		a UTF-8 string of len bytes has between len/4 and len code points,
+ *		so only bounds that this cannot decide need the full count.
+ */
+static pg_attribute_always_inline bool
+quick_leaf(ValCtx *ctx, WpSchemaNode *node, WpJv *inst)
+{
+	switch (node->quick)
+	{
+		case WPQ_STRING:
+			return inst->type == WPJ_STRING && ctx->utf8 &&
+				(node->min_length < 0 || (inst->len + 3) / 4 >= node->min_length) &&
+				(node->max_length < 0 || inst->len <= node->max_length) &&
+				(node->pattern == NULL ||
+				 WpEcmaRegexMatch(node->pattern, inst->str, inst->len));
+		case WPQ_INTEGER:
+			{
+				int64		iv;
+
+				return inst->type == WPJ_NUMBER && WpNumericToInt64(inst->num, &iv) &&
+					(node->minimum.num == NULL || iv >= node->minimum.i) &&
+					(node->maximum.num == NULL || iv <= node->maximum.i);
+			}
+		case WPQ_ENUM:
+			if (inst->type == WPJ_STRING)
+			{
+				int			i,
+							b;
+
+				for (i = 0; i < node->nenum; i++)
+				{
+					WpJv	   *e = &node->enum_values[i];
+
+					if (e->len != inst->len)
+						continue;
+					for (b = 0; b < e->len && e->str[b] == inst->str[b]; b++)
+						;
+					if (b == e->len)
+						return true;
+				}
+			}
+			return false;
+	}
+	return false;
+}
+
+/*
+ * quick_accept
+ *		quick_leaf, and for WPQ_ARRAY nodes: whether array inst certainly
+ *		satisfies the size bounds and every item the (quick leaf) "items".
+ *		false means "evaluate it in full".
+ */
+static pg_attribute_always_inline bool
+quick_accept(ValCtx *ctx, WpSchemaNode *node, WpJv *inst)
+{
+	if (node->quick != WPQ_ARRAY)
+		return quick_leaf(ctx, node, inst);
+	/* validate() would count one more level: same limit */
+	if (inst->type == WPJ_ARRAY && ctx->depth < WP_JSONSCHEMA_MAX_DEPTH)
+	{
+		JsonbContainer *c = inst->cont;
+		int			n = JsonContainerSize(c);
+		char	   *base = WpContainerBase(c);
+		uint32		off = 0;
+		int			i;
+
+		if ((node->min_items >= 0 && n < node->min_items) ||
+			(node->max_items >= 0 && n > node->max_items))
+			return false;
+		for (i = 0; i < n; i++)
+		{
+			WpJv		v;
+
+			CHECK_FOR_INTERRUPTS();
+			off = WpJvFill(c, base, i, off, &v);
+			if (!quick_leaf(ctx, node->items, &v))
+				return false;
+		}
+		return true;
+	}
+	return false;
+}
+
+/*
+ * validate_child
+ *		validate() without annotations for a member of the instance: a leaf
+ *		schema object goes straight to its keywords (what validate() would
+ *		do, one call less on the hottest path).
+ */
+static pg_attribute_always_inline bool
+validate_child(ValCtx *ctx, WpSchemaNode *node, WpJv *inst)
+{
+	if (node->quick != WPQ_NONE && quick_accept(ctx, node, inst))
+		return true;
+	if (node->leaf && node->boolschema < 0)
+		return validate_local(ctx, node, inst, NULL);
+	return validate(ctx, node, inst, NULL);
+}
+
+/*
+ * key_equals
+ *		Whether instance key k certainly equals the name of p, by one 8-byte
+ *		comparison (names of at most 8 bytes, keys with 8 readable bytes in
+ *		the instance datum); false means "compare the usual way".
+ */
+static inline bool
+key_equals(ValCtx *ctx, WpNamedSchema *p, WpJv *k)
+{
+	uint64		w;
+
+	if (k->len != p->len || p->len > 8 ||
+		k->str < ctx->data_start || k->str + 8 > ctx->data_end)
+		return false;
+	memcpy(&w, k->str, 8);
+	return ((w ^ p->prefix) & p->mask) == 0;
+}
+
+/*
  * object_has_key
  *		Binary search for a key among the (sorted) keys of object c.
  */
@@ -631,7 +770,7 @@ object_has_key(JsonbContainer *c, const char *name, int len, WpJv *k)
  *		properties, patternProperties, additionalProperties, propertyNames,
  *		dependentRequired, dependentSchemas.  Marks evaluated members in annot.
  */
-static bool
+static pg_noinline bool
 validate_object(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 {
 	JsonbContainer *c = inst->cont;
@@ -653,14 +792,11 @@ validate_object(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 			   node->max_properties);
 		FAIL();
 	}
-	if (n > 0 &&
-		(node->nrequired || node->nproperties || node->npattern_properties ||
-		 node->additional_properties || node->property_names ||
-		 node->ndependent_required || node->ndependent_schemas))
+	if (n > 0 && node->object_members)
 	{
 		char	   *base = WpContainerBase(c);
 		uint32		koff = 0,
-					voff = getJsonbOffset(c, n);
+					voff = WpJvOffset(c, n);
 		int			pj = 0,
 					rj = 0;
 
@@ -676,9 +812,10 @@ validate_object(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 
 			/*
 			 * "required" and "properties" are sorted in jsonb key order like
-			 * the instance's keys: merge-walk them.
+			 * the instance's keys: merge-walk them.  When every required
+			 * name is a property, the property walk counts them.
 			 */
-			if (rj < node->nrequired)
+			if (rj < node->nrequired && !node->required_in_properties)
 			{
 				int			cmp = 1;
 
@@ -695,17 +832,22 @@ validate_object(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 			{
 				int			cmp = 1;
 
-				while (pj < node->nproperties &&
-					   (cmp = WpKeyCmp(node->properties[pj].name, node->properties[pj].len,
-									   k.str, k.len)) < 0)
-					pj++;
+				/* usually the next property: one 8-byte comparison */
+				if (key_equals(ctx, &node->properties[pj], &k))
+					cmp = 0;
+				else
+					while (pj < node->nproperties &&
+						   (cmp = WpKeyCmp(node->properties[pj].name, node->properties[pj].len,
+										   k.str, k.len)) < 0)
+						pj++;
 				if (pj < node->nproperties && cmp == 0)
 				{
 					bool		ok;
 
 					matched = true;
+					seen_required += node->properties[pj].required;
 					path_push(ctx, k.str, k.len);
-					ok = validate(ctx, node->properties[pj].schema, &v, NULL);
+					ok = validate_child(ctx, node->properties[pj].schema, &v);
 					path_pop(ctx);
 					pj++;
 					if (!ok)
@@ -820,7 +962,7 @@ done:
  *		items, contains/minContains/maxContains, uniqueItems.  Records evaluated
  *		items in annot.
  */
-static bool
+static pg_noinline bool
 validate_array(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 {
 	JsonbContainer *c = inst->cont;
@@ -873,7 +1015,7 @@ validate_array(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 		else
 		{
 			char	   *base = WpContainerBase(c);
-			uint32		off = getJsonbOffset(c, node->nprefix);
+			uint32		off = WpJvOffset(c, node->nprefix);
 
 			for (i = node->nprefix; i < n; i++)
 			{
@@ -883,7 +1025,7 @@ validate_array(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 				CHECK_FOR_INTERRUPTS();
 				off = WpJvFill(c, base, i, off, &v);
 				path_push(ctx, NULL, i);
-				ok = validate(ctx, node->items, &v, NULL);
+				ok = validate_child(ctx, node->items, &v);
 				path_pop(ctx);
 				if (!ok)
 					FAIL();
@@ -946,11 +1088,13 @@ done:
 }
 
 /*
- * validate_body
- *		Every keyword of object schema node against inst (see validate).
+ * validate_local
+ *		The keywords of object schema node that look at inst itself (type,
+ *		const, enum, the number, string, array and object keywords); the
+ *		first part of validate_body.  Returns whether they hold.
  */
 static bool
-validate_body(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
+validate_local(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 {
 	bool		valid = true;
 	int			i;
@@ -976,7 +1120,17 @@ validate_body(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 			if (e->type != inst->type)
 				continue;
 			if (e->type == WPJ_STRING)
-				found = e->len == inst->len && memcmp(e->str, inst->str, e->len) == 0;
+			{
+				/* enum strings are short: a loop beats a memcmp call */
+				if (e->len == inst->len)
+				{
+					int			b;
+
+					for (b = 0; b < e->len && e->str[b] == inst->str[b]; b++)
+						;
+					found = (b == e->len);
+				}
+			}
 			else
 				found = WpJvEqual(e, inst);
 		}
@@ -1050,16 +1204,16 @@ validate_body(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 							hi;
 
 				/* UTF-8: between len/4 and len code points; count only if that decides */
-				if (GetDatabaseEncoding() == PG_UTF8)
+				if (ctx->utf8)
 				{
 					lo = (inst->len + 3) / 4;
 					hi = inst->len;
 					if ((node->min_length >= 0 && lo < node->min_length && hi >= node->min_length) ||
 						(node->max_length >= 0 && hi > node->max_length && lo <= node->max_length))
-						lo = hi = string_length(inst->str, inst->len);
+						lo = hi = string_length(inst->str, inst->len, true);
 				}
 				else
-					lo = hi = string_length(inst->str, inst->len);
+					lo = hi = string_length(inst->str, inst->len, false);
 
 				if (node->min_length >= 0 && hi < node->min_length)
 				{
@@ -1099,10 +1253,21 @@ validate_body(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 		default:
 			break;
 	}
+done:
+	return valid;
+}
 
-	/* a leaf has no applicators: nothing below applies */
-	if (node->leaf)
-		goto done;
+/*
+ * validate_applicators
+ *		The in-place applicators of object schema node ($ref, $dynamicRef,
+ *		allOf, anyOf, oneOf, not, if/then/else) and then unevaluated*; the
+ *		second part of validate_body.  Returns whether they hold.
+ */
+static pg_noinline bool
+validate_applicators(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
+{
+	bool		valid = true;
+	int			i;
 
 	if (node->ref)
 	{
@@ -1305,6 +1470,25 @@ done:
 }
 
 /*
+ * validate_body
+ *		Every keyword of object schema node against inst (see validate).
+ *		Where the keywords that look at inst already failed, quiet or
+ *		capped evaluation stops there (as FAIL does).
+ */
+static inline bool
+validate_body(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
+{
+	bool		valid = validate_local(ctx, node, inst, annot);
+
+	if (!valid && (ctx->quiet || ctx->capped))
+		return false;
+	/* a leaf has no applicators: nothing below applies */
+	if (node->leaf || !node->applicators)
+		return valid;
+	return validate_applicators(ctx, node, inst, annot) && valid;
+}
+
+/*
  * validate
  *		Evaluate node against inst.  annot, when not NULL, receives the
  *		annotations (evaluated members) of this evaluation.  Returns whether
@@ -1444,6 +1628,23 @@ WpJsonSchemaValidate(WpCompiledSchema *cs, Jsonb *instance, bool format_assertio
 	ctx.capped = false;
 	ctx.quiet = (errors == NULL);
 	ctx.format_assertion = format_assertion;
+	ctx.utf8 = (GetDatabaseEncoding() == PG_UTF8);
+	ctx.data_start = (const char *) instance;
+	ctx.data_end = (const char *) instance + VARSIZE_ANY(instance);
+#if defined(__GNUC__) || defined(__clang__)
+
+	/*
+	 * The walk reads the whole document in an order the hardware does not
+	 * predict well (headers, keys, then each value): ask for its first
+	 * cache lines at once, so they arrive in parallel.
+	 */
+	{
+		const char *p;
+
+		for (p = ctx.data_start; p < ctx.data_end && p < ctx.data_start + 4096; p += 64)
+			__builtin_prefetch(p);
+	}
+#endif
 	ctx.track_scope = cs->dynamic_scope;
 	ctx.maxpath = WP_INLINE_PATH;
 	ctx.path = ctx.path_inline;
