@@ -369,16 +369,17 @@ check_length(int32 length)
 }
 
 /*
- * prefix_is_valid
- *		True when the len bytes at p are 1-16 characters of [a-z0-9]
- *		starting with a letter.
+ * is_lower_word
+ *		True when the len bytes at p are minlen to maxlen characters of
+ *		[a-z0-9] starting with a letter a-z: the shape of both a CUID2 id and
+ *		an id prefix.
  */
 static bool
-prefix_is_valid(const char *p, int len)
+is_lower_word(const char *p, int len, int minlen, int maxlen)
 {
 	int			i;
 
-	if (len < 1 || len > CUID2_MAX_PREFIX_LENGTH)
+	if (len < minlen || len > maxlen)
 		return false;
 	if (p[0] < 'a' || p[0] > 'z')
 		return false;
@@ -386,6 +387,17 @@ prefix_is_valid(const char *p, int len)
 		if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9')))
 			return false;
 	return true;
+}
+
+/*
+ * prefix_is_valid
+ *		True when the len bytes at p are 1-16 characters of [a-z0-9]
+ *		starting with a letter.
+ */
+static bool
+prefix_is_valid(const char *p, int len)
+{
+	return is_lower_word(p, len, 1, CUID2_MAX_PREFIX_LENGTH);
 }
 
 /*
@@ -410,16 +422,7 @@ check_prefix(text *prefix)
 static bool
 id_is_valid(const char *p, int len)
 {
-	int			i;
-
-	if (len < CUID2_MIN_LENGTH || len > CUID2_MAX_LENGTH)
-		return false;
-	if (p[0] < 'a' || p[0] > 'z')
-		return false;
-	for (i = 1; i < len; i++)
-		if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9')))
-			return false;
-	return true;
+	return is_lower_word(p, len, CUID2_MIN_LENGTH, CUID2_MAX_LENGTH);
 }
 
 PG_FUNCTION_INFO_V1(wp_cuid2);

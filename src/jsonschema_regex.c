@@ -241,6 +241,40 @@ range_cmp(const void *a, const void *b)
 }
 
 /*
+ * WpCodeRangesNormalise
+ *		Sort the n [lo, hi] code point ranges in r (2 * n entries) by lo and
+ *		merge overlapping and adjacent ones in place.  Returns the number of
+ *		ranges left.  Shared by the translator and the fast-path automaton.
+ */
+int
+WpCodeRangesNormalise(uint32 *r, int n)
+{
+	int			i,
+				j;
+
+	if (n <= 1)
+		return n;
+	qsort(r, n, 2 * sizeof(uint32), range_cmp);
+	j = 0;
+	for (i = 1; i < n; i++)
+	{
+		/* uint64: hi + 1 must not wrap for hi = PG_UINT32_MAX */
+		if ((uint64) r[2 * i] <= (uint64) r[2 * j + 1] + 1)
+		{
+			if (r[2 * i + 1] > r[2 * j + 1])
+				r[2 * j + 1] = r[2 * i + 1];
+		}
+		else
+		{
+			j++;
+			r[2 * j] = r[2 * i];
+			r[2 * j + 1] = r[2 * i + 1];
+		}
+	}
+	return j + 1;
+}
+
+/*
  * set_normalise
  *		Sort and merge the ranges of s so that they are disjoint and not
  *		adjacent.
@@ -248,28 +282,7 @@ range_cmp(const void *a, const void *b)
 static void
 set_normalise(CodeSet *s)
 {
-	int			i,
-				j;
-
-	if (s->n <= 1)
-		return;
-	qsort(s->r, s->n, 2 * sizeof(uint32), range_cmp);
-	j = 0;
-	for (i = 1; i < s->n; i++)
-	{
-		if (s->r[2 * i] <= s->r[2 * j + 1] + 1)
-		{
-			if (s->r[2 * i + 1] > s->r[2 * j + 1])
-				s->r[2 * j + 1] = s->r[2 * i + 1];
-		}
-		else
-		{
-			j++;
-			s->r[2 * j] = s->r[2 * i];
-			s->r[2 * j + 1] = s->r[2 * i + 1];
-		}
-	}
-	s->n = j + 1;
+	s->n = WpCodeRangesNormalise(s->r, s->n);
 }
 
 /*

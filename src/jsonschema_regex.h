@@ -84,6 +84,9 @@ extern const char *const WpUnicodeVersion;
  */
 typedef struct WpRegexDfa WpRegexDfa;
 
+/* Sort and merge [lo, hi] code point ranges in place; returns the new count. */
+extern int	WpCodeRangesNormalise(uint32 *r, int n);
+
 extern WpRegexDfa *WpRegexDfaBuild(const pg_wchar *are, int len, MemoryContext mcxt);
 extern bool WpRegexDfaMatchAscii(const WpRegexDfa *dfa, const char *str, int len);
 extern bool WpRegexDfaMatchWide(const WpRegexDfa *dfa, const pg_wchar *str, int len);

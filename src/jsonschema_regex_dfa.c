@@ -268,16 +268,6 @@ parse_char(Builder *b, uint32 *cp)
 	return false;
 }
 
-/* range_cmp: qsort comparator of [lo, hi] pairs by lo. */
-static int
-range_cmp(const void *a, const void *b)
-{
-	uint32		x = *(const uint32 *) a;
-	uint32		y = *(const uint32 *) b;
-
-	return (x > y) - (x < y);
-}
-
 /*
  * parse_bracket
  *		After "[": a bracket expression up to its "]", as a set index.
@@ -290,8 +280,7 @@ parse_bracket(Builder *b)
 	uint32	   *r;
 	int			n = 0,
 				cap = 16,
-				i,
-				j;
+				i;
 
 	r = palloc(sizeof(uint32) * 2 * cap);
 	if (b->pos < b->len && b->p[b->pos] == '^')
@@ -339,26 +328,7 @@ parse_bracket(Builder *b)
 		n++;
 	}
 	/* normalise: sort, merge overlapping and adjacent ranges */
-	if (n > 1)
-	{
-		qsort(r, n, 2 * sizeof(uint32), range_cmp);
-		j = 0;
-		for (i = 1; i < n; i++)
-		{
-			if ((uint64) r[2 * i] <= (uint64) r[2 * j + 1] + 1)
-			{
-				if (r[2 * i + 1] > r[2 * j + 1])
-					r[2 * j + 1] = r[2 * i + 1];
-			}
-			else
-			{
-				j++;
-				r[2 * j] = r[2 * i];
-				r[2 * j + 1] = r[2 * i + 1];
-			}
-		}
-		n = j + 1;
-	}
+	n = WpCodeRangesNormalise(r, n);
 	if (negate)
 	{
 		uint32	   *c = palloc(sizeof(uint32) * 2 * (n + 1));
