@@ -137,6 +137,24 @@ UPDATE workshop_steps SET output = '{"due": "2026-02-30"}' WHERE id = 'wst_so7';
 UPDATE workshop_steps SET output = '{"due": "2026-02-28"}' WHERE id = 'wst_so7';
 RESET workshoppilot.jsonschema_format_assertion;
 
+-- a row moved to another step is checked against that step's schema, even
+-- when its output stays the same
+INSERT INTO workshops (id, clerk_user_id, title, original_idea) VALUES ('ws_so3', 'user_1', 'Moves', 'an idea');
+INSERT INTO workshop_steps (id, workshop_id, step_id, output)
+VALUES ('wst_so8', 'ws_so3', 'so_free', '"anything at all"');
+\set ON_ERROR_STOP 0
+UPDATE workshop_steps SET step_id = 'so_format' WHERE id = 'wst_so8';
+\echo :LAST_ERROR_SQLSTATE
+\set ON_ERROR_STOP 1
+UPDATE workshop_steps SET output = '{"due": "2026-03-01"}' WHERE id = 'wst_so8';
+UPDATE workshop_steps SET step_id = 'so_format' WHERE id = 'wst_so8' RETURNING step_id, output;
+-- an unknown step is the foreign key's error (nothing is cached for it)
+\set ON_ERROR_STOP 0
+INSERT INTO workshop_steps (workshop_id, step_id, output)
+SELECT 'ws_so3', 'so_missing_' || g, '{}' FROM generate_series(1, 3) g;
+\echo :LAST_ERROR_SQLSTATE
+\set ON_ERROR_STOP 1
+
 -- the trigger functions refuse to run in the wrong place
 CREATE TABLE public.so_misuse (id int, output jsonb);
 CREATE TRIGGER misuse_after AFTER INSERT ON public.so_misuse
@@ -157,4 +175,4 @@ DROP TABLE public.so_misuse;
 -- clean up
 DELETE FROM workshop_steps WHERE id LIKE 'wst_so%';
 DELETE FROM step_definitions WHERE id IN ('so_test', 'so_free', 'so_format');
-DELETE FROM workshops WHERE id IN ('ws_so1', 'ws_so2');
+DELETE FROM workshops WHERE id IN ('ws_so1', 'ws_so2', 'ws_so3');

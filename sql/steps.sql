@@ -261,6 +261,16 @@ SELECT (workshoppilot.complete_step('ws_y', 'empathize', '{"a": 1}')).status;
 SELECT workshoppilot.current_step('ws_y'), workshoppilot.step_context('ws_y', 'define');
 SELECT workshoppilot.current_step('ws_x');
 \echo :LAST_ERROR_SQLSTATE
+-- changes made with triggers skipped (session_replication_role = replica,
+-- as in logical replication apply) still reach the step definition cache
+SELECT workshoppilot.current_step('ws_y') AS before_replica_insert;
+BEGIN;
+SET LOCAL session_replication_role = replica;
+INSERT INTO workshoppilot.step_definitions (id, "order", name, description)
+VALUES ('warmup', 0, 'Warm-up', 'Before everything else.');
+SELECT workshoppilot.current_step('ws_y') AS after_replica_insert;
+ROLLBACK;
+SELECT workshoppilot.current_step('ws_y') AS after_rollback;
 -- the library called without the extension installed
 DROP EXTENSION workshoppilot;
 CREATE FUNCTION public.orphan_current_step(text) RETURNS text

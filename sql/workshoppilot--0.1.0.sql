@@ -290,6 +290,9 @@ COMMENT ON FUNCTION workshoppilot.step_definitions_invalidate() IS 'trigger: mak
 
 CREATE TRIGGER invalidate_cache AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON workshoppilot.step_definitions
 	FOR EACH STATEMENT EXECUTE FUNCTION workshoppilot.step_definitions_invalidate();
+-- ALWAYS: the caches must hear of every change, also from logical
+-- replication apply and sessions with session_replication_role = replica
+ALTER TABLE workshoppilot.step_definitions ENABLE ALWAYS TRIGGER invalidate_cache;
 
 CREATE FUNCTION workshoppilot.workshop_steps_lifecycle()
 RETURNS trigger
@@ -382,7 +385,7 @@ LANGUAGE C
 AS 'MODULE_PATHNAME', 'wp_workshop_steps_validate_output';
 COMMENT ON FUNCTION workshoppilot.workshop_steps_validate_output() IS 'trigger: a non-NULL output must match its step''s output_schema (23514)';
 
-CREATE TRIGGER validate_output BEFORE INSERT OR UPDATE OF output ON workshoppilot.workshop_steps
+CREATE TRIGGER validate_output BEFORE INSERT OR UPDATE OF output, step_id ON workshoppilot.workshop_steps
 	FOR EACH ROW EXECUTE FUNCTION workshoppilot.workshop_steps_validate_output();
 
 CREATE FUNCTION workshoppilot.step_definitions_check_schema()

@@ -1429,7 +1429,7 @@ resolve_pointer(CompileCtx *cc, WpRawResource *rr, const char *ptr)
 		return NULL;
 	/* compile it within its document */
 	saved = cc->docname;
-	hash = strrchr(rr->resource->docptr, '#');
+	hash = strchr(rr->resource->docptr, '#');	/* the document name has no "#" */
 	cc->docname = pnstrdup(rr->resource->docptr, hash - rr->resource->docptr);
 	node = compile_node(cc, &cur, psprintf("%s%s", hash + 1, ptr), rr->resource, 0);
 	cc->docname = saved;
@@ -1444,9 +1444,15 @@ resolve_pointer(CompileCtx *cc, WpRawResource *rr, const char *ptr)
 static void
 resolve_refs(CompileCtx *cc)
 {
-	while (cc->pending != NIL)
+	int			next;
+
+	/*
+	 * By index, not by deleting the head: resolving may load a meta-schema,
+	 * which appends its own references to the list.
+	 */
+	for (next = 0; next < list_length(cc->pending); next++)
 	{
-		WpPendingRef *pr = linitial(cc->pending);
+		WpPendingRef *pr = list_nth(cc->pending, next);
 		WpSchemaNode *node = pr->node;
 		const char *uri = pr->dynamic ? node->dynref_uri : node->ref_uri;
 		char	   *base = pstrdup(uri);
@@ -1456,7 +1462,8 @@ resolve_refs(CompileCtx *cc)
 		WpSchemaNode *target = NULL;
 		const char *kw = pr->dynamic ? "$dynamicRef" : "$ref";
 
-		cc->pending = list_delete_first(cc->pending);
+		/* a schema with many resources and references takes a while */
+		CHECK_FOR_INTERRUPTS();
 		if (hash)
 		{
 			*hash = '\0';
@@ -1501,6 +1508,7 @@ resolve_refs(CompileCtx *cc)
 		else
 			node->ref = target;
 	}
+	cc->pending = NIL;
 }
 
 /*

@@ -178,10 +178,20 @@ lookup_step_schema(const char *step_id)
 	scan = systable_beginscan(rel, rel->rd_pkindex, true, NULL, 1, &key);
 	tuple = systable_getnext(scan);
 
+	if (!HeapTupleIsValid(tuple))
+	{
+		/*
+		 * An unknown step: the foreign key rejects the row after this BEFORE
+		 * trigger.  Not cached, so failed writes naming many unknown ids do
+		 * not fill the per-backend cache.
+		 */
+		systable_endscan(scan);
+		table_close(rel, NoLock);
+		return NULL;
+	}
 	old = MemoryContextSwitchTo(step_cache_cxt);
 	entry = palloc0(sizeof(StepSchema));
 	entry->step_id = pstrdup(step_id);
-	if (HeapTupleIsValid(tuple))
 	{
 		bool		isnull;
 		Datum		d = heap_getattr(tuple, schema_att, desc, &isnull);
@@ -191,7 +201,8 @@ lookup_step_schema(const char *step_id)
 	}
 	MemoryContextSwitchTo(old);
 	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
+	/* keep the lock to the end of the transaction (STYLE.md section 8) */
+	table_close(rel, NoLock);
 
 	/* an invalidation processed while opening the table has reset the cache */
 	step_cache = lappend_cxt(entry);
@@ -274,9 +285,19 @@ wp_workshop_steps_validate_output(PG_FUNCTION_ARGS)
 	{
 		bool		oldnull;
 		Datum		oldoutput = heap_getattr(td->tg_trigtuple, output_att, desc, &oldnull);
+		bool		oldstepnull;
+		Datum		oldstep = heap_getattr(td->tg_trigtuple, step_att, desc, &oldstepnull);
+		bool		newstepnull;
+		Datum		newstep = heap_getattr(newtuple, step_att, desc, &newstepnull);
 
-		/* unchanged (same bytes or same TOAST pointer): nothing to check */
-		if (!oldnull && datumIsEqual(oldoutput, output, false, -1))
+		/*
+		 * Unchanged output (same bytes or same TOAST pointer) of the same
+		 * step: nothing to check.  A row moved to another step is checked
+		 * against that step's schema even when its output stays.
+		 */
+		if (!oldnull && datumIsEqual(oldoutput, output, false, -1) &&
+			!oldstepnull && !newstepnull &&
+			datumIsEqual(oldstep, newstep, false, -1))
 			return PointerGetDatum(newtuple);
 	}
 	if (!wp_validate_step_outputs)

@@ -282,7 +282,12 @@ step_write(FunctionCallInfo fcinfo, StepAction action)
 			run_plan(plan_select_row, 2, args, isnull, false, SPI_OK_SELECT);
 			found = SPI_processed > 0;
 			if (!found)
-				elog(ERROR, "workshop step row vanished after an insert conflict");
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("could not write step \"%s\" of workshop \"%s\" due to a concurrent delete",
+								TextDatumGetCString(args[1]), TextDatumGetCString(args[0])),
+						 errdetail("Another transaction deleted the step's row between this call's insert and its update."),
+						 errhint("Retry the call.")));
 		}
 	}
 	if (found)
