@@ -48,7 +48,7 @@ if [ "$(id -u)" -eq 0 ]; then
   fi
 fi
 if [ ! -f "$DATA/PG_VERSION" ]; then
-  pg initdb -D "$DATA" -U postgres -A trust >/dev/null
+  pg initdb -D "$DATA" -U postgres -A trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
 fi
 if ! pg pg_ctl -D "$DATA" status >/dev/null 2>&1; then
   pg pg_ctl -D "$DATA" -l "$LOG" -w \

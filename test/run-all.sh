@@ -73,7 +73,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== throwaway server in $WORK"
-if ! as_test_user initdb -D "$WORK/data" -U postgres -A trust --no-sync >"$WORK/initdb.log" 2>&1 ||
+if ! as_test_user initdb -D "$WORK/data" -U postgres -A trust --no-sync --encoding=UTF8 --locale=C >"$WORK/initdb.log" 2>&1 ||
    ! as_test_user pg_ctl -D "$WORK/data" -l "$WORK/server.log" -w \
        -o "-k $WORK/sock -p 54329 -c listen_addresses= -c fsync=off" start >/dev/null; then
   cat "$WORK/initdb.log" "$WORK/server.log" 2>/dev/null | tail -20
