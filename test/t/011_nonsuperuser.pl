@@ -79,6 +79,31 @@ SQL
 is($ret, 0, 'the owner calls the functions') or diag($err);
 is($out, "t\nBy owner", 'function results as the owner');
 
+# every other SQL-callable function, called as the owner
+($ret, $out, $err) = as_role('db_owner', <<'SQL');
+\set ON_ERROR_STOP 1
+SELECT id AS ws FROM workshoppilot.workshops WHERE title = 'By owner' \gset
+SELECT workshoppilot.is_cuid2('tz4a98xxat96iws9zmbrgj3a'), workshoppilot.is_cuid2('ws_tz4a98xxat96iws9zmbrgj3a', 'ws'),
+       workshoppilot.cuid2_digest('abc'), length(workshoppilot.sha3_512('abc'::bytea));
+SELECT workshoppilot.current_step(:'ws'), (workshoppilot.workshop_progress(:'ws')).percent;
+SELECT (workshoppilot.start_step(:'ws', 'empathize')).status;
+SELECT (workshoppilot.complete_step(:'ws', 'empathize',
+  '{"personas": [{"name": "A", "goals": ["g"], "pains": ["p"]}], "insights": ["i"], "summary": "s"}')).status;
+SELECT (workshoppilot.skip_step(:'ws', 'define')).status;
+SELECT workshoppilot.step_context(:'ws', 'ideate') ? 'empathize';
+SELECT workshoppilot.jsonb_matches_schema('{"type": "string"}', '"x"'),
+       workshoppilot.jsonb_matches_schema('{"format": "date"}', '"no"', true),
+       workshoppilot.jsonb_schema_errors('{"type": "string"}', '1') -> 0 ->> 'keyword',
+       jsonb_array_length(workshoppilot.jsonb_schema_errors('{"format": "date"}', '"no"', true)),
+       workshoppilot.jsonb_schema_is_valid('{"type": "objet"}');
+SELECT count(*) FROM workshoppilot.invalid_step_outputs('empathize');
+SELECT workshoppilot.ecma_regex_matches('^\d+$', '42'), workshoppilot.jsonschema_format_check('ipv4', '1.2.3.4');
+SQL
+is($ret, 0, 'the owner calls every other function') or diag($err);
+is($out, join("\n",
+	't|t|hwonfuv75sid4792afmgodu|64', 'empathize|0', 'in_progress', 'complete', 'complete', 't',
+	't|f|type|1|f', '0', 't|t'), 'results of every function as the owner');
+
 # the app's own role: nothing until the owner grants it
 ($ret, $out, $err) = as_role('app_user', 'SELECT count(*) FROM workshoppilot.workshops');
 isnt($ret, 0, 'the app role has no access before the grant');
