@@ -757,6 +757,26 @@ is_rtl(pg_wchar c)
 }
 
 /*
+ * visit_ulabel
+ *		One U-label (code points) in the two passes of check_hostname_cps:
+ *		pass 0 only notes in *bidi_domain whether it holds a right-to-left
+ *		character; pass 1 checks it with check_ulabel, knowing whether the
+ *		domain is a bidi domain.  Returns false when pass 1 rejects it.
+ */
+static bool
+visit_ulabel(const pg_wchar *label, int llen, int pass, bool *bidi_domain)
+{
+	int			i;
+
+	if (pass == 1)
+		return check_ulabel(label, llen, *bidi_domain);
+	for (i = 0; i < llen; i++)
+		if (is_rtl(label[i]))
+			*bidi_domain = true;
+	return true;
+}
+
+/*
  * check_hostname_cps
  *		Hostname check over code points.  idn allows U-labels and the label
  *		separators U+3002, U+FF0E and U+FF61; without idn only LDH labels and
@@ -831,13 +851,7 @@ check_hostname_cps(const pg_wchar *c, int n, bool idn)
 					if (puny_encode(label, llen, re, sizeof(re)) != octets - 4 ||
 						pg_strncasecmp(re, (char *) ace, octets - 4) != 0)
 						return false;
-					if (pass == 0)
-					{
-						for (i = 0; i < llen; i++)
-							if (is_rtl(label[i]))
-								bidi_domain = true;
-					}
-					else if (!check_ulabel(label, llen, bidi_domain))
+					if (!visit_ulabel(label, llen, pass, &bidi_domain))
 						return false;
 				}
 				else if (pass == 1 && bidi_domain)
@@ -861,13 +875,7 @@ check_hostname_cps(const pg_wchar *c, int n, bool idn)
 				if (octets < 0 || octets + 4 > 63)
 					return false;
 				octets += 4;
-				if (pass == 0)
-				{
-					for (i = 0; i < llen; i++)
-						if (is_rtl(label[i]))
-							bidi_domain = true;
-				}
-				else if (!check_ulabel(label, llen, bidi_domain))
+				if (!visit_ulabel(label, llen, pass, &bidi_domain))
 					return false;
 			}
 			total += octets + 1;
