@@ -437,19 +437,6 @@ is_syntax_char(pg_wchar c)
 	return c < 0x80 && c != 0 && strchr("^$\\.*+?()[]{}|", (int) c) != NULL;
 }
 
-/* hexval: value of a hex digit, -1 if c is not one. */
-static inline int
-hexval(pg_wchar c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * read_hex
  *		Read exactly n hex digits at the current position into *val.
@@ -463,7 +450,7 @@ read_hex(Translator *t, int n, uint32 *val)
 
 	for (i = 0; i < n; i++)
 	{
-		int			h = hexval(peek(t, i));
+		int			h = WpHexDigitValue(peek(t, i));
 
 		if (h < 0)
 			return false;
@@ -490,9 +477,9 @@ parse_unicode_escape(Translator *t, uint32 *cp)
 
 		t->pos++;
 		v = 0;
-		while (!at_end(t) && hexval(peek(t, 0)) >= 0)
+		while (!at_end(t) && WpHexDigitValue(peek(t, 0)) >= 0)
 		{
-			v = v * 16 + hexval(peek(t, 0));
+			v = v * 16 + WpHexDigitValue(peek(t, 0));
 			if (v > WP_MAX_CODE_POINT)
 				return fail(t, "invalid Unicode escape");
 			t->pos++;

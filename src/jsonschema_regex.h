@@ -84,6 +84,23 @@ extern const char *const WpUnicodeVersion;
  */
 typedef struct WpRegexDfa WpRegexDfa;
 
+/*
+ * WpHexDigitValue
+ *		Value of the hex digit c (a code point), -1 if c is not one.  Used by
+ *		the pattern translator and the fast-path automaton alike.
+ */
+static inline int
+WpHexDigitValue(pg_wchar c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* Sort and merge [lo, hi] code point ranges in place; returns the new count. */
 extern int	WpCodeRangesNormalise(uint32 *r, int n);
 

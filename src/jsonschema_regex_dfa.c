@@ -195,22 +195,6 @@ add_set(Builder *b, uint32 *r, int n)
 }
 
 /*
- * hexval
- *		Value of a hex digit, -1 if c is not one.
- */
-static inline int
-hexval(pg_wchar c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/*
  * is_plain
  *		Whether the translator writes c unescaped (it stands for itself):
  *		ASCII letters and digits, and non-ASCII characters.
@@ -251,7 +235,7 @@ parse_char(Builder *b, uint32 *cp)
 
 		for (i = 0; i < 8; i++)
 		{
-			int			h = hexval(b->p[b->pos + 2 + i]);
+			int			h = WpHexDigitValue(b->p[b->pos + 2 + i]);
 
 			if (h < 0)
 			{
