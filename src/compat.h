@@ -9,6 +9,14 @@
 
 #include "utils/guc.h"
 
+/*
+ * PG 16 moved the varlena macros (VARDATA, VARSIZE_ANY_EXHDR, ...) out of
+ * postgres.h into varatt.h.
+ */
+#if PG_VERSION_NUM >= 160000
+#include "varatt.h"
+#endif
+
 /* PG 15 renamed EmitWarningsOnPlaceholders to MarkGUCPrefixReserved. */
 #if PG_VERSION_NUM < 150000
 #define MarkGUCPrefixReserved(prefix) EmitWarningsOnPlaceholders(prefix)

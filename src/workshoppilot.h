@@ -8,6 +8,8 @@
 #ifndef WORKSHOPPILOT_H
 #define WORKSHOPPILOT_H
 
+#include "compat.h"
+
 #define WP_VERSION "0.1.0"
 
 #define WP_SCHEMA_NAME "workshoppilot"

@@ -2,7 +2,8 @@
 # test/run-all.sh -- command 2: every test suite on a throwaway server.
 #
 # Installs the prerequisites when missing, builds with CI's strict warning
-# flags, installs the extension, then (as user postgres when run as root,
+# flags, installs the extension, builds against the PostgreSQL 17 and 18
+# headers (test/compat-build.sh), then (as user postgres when run as root,
 # because initdb refuses root) copies the checkout to a temporary folder,
 # starts a throwaway server on a unix socket there, and runs pg_regress,
 # the isolation specs and the TAP tests (which include the official JSON
@@ -31,6 +32,13 @@ if ! make -s -C "$ROOT" PG_CONFIG="$PG_CONFIG" PG_CFLAGS="$STRICT_CFLAGS" ||
   failed=$((failed + 1)); summary; exit 1
 fi
 passed=$((passed + 1))
+
+echo "== build against PostgreSQL 17 and 18 headers"
+compat_log=$(mktemp)
+bash "$ROOT/test/compat-build.sh" 2>&1 | tee "$compat_log"
+read -r n m < <(tail -1 "$compat_log" | awk '/ passed, / { print $1, $3; ok = 1 } END { if (!ok) print 0, 1 }')
+passed=$((passed + n)); failed=$((failed + m))
+rm -f "$compat_log"
 
 # The reference DDL fixture must be the app's current one.
 if [ -f "$ROOT/../shared/reference/drizzle-schema.sql" ]; then
