@@ -61,6 +61,16 @@ FROM jsonb_array_elements(jsonb_schema_errors(
 	  "minItems": 4, "uniqueItems": true}',
 	'[{"a": "x", "b": 1}, {"a": 1}, {"a": 1}]')) e;
 
+-- missing required properties are named in the schema's order (not jsonb's
+-- shorter-keys-first order), also when they are declared in "properties"
+SELECT e->>'path' AS path, e->>'message' AS message
+FROM jsonb_array_elements(jsonb_schema_errors(
+	'{"required": ["insights", "summary", "b", "aa"]}', '{"b": 1}')) e;
+SELECT e->>'path' AS path, e->>'message' AS message
+FROM jsonb_array_elements(jsonb_schema_errors(
+	'{"properties": {"summary": {}, "insights": {}}, "required": ["insights", "summary"]}',
+	'{}')) e;
+
 -- every keyword family reports a readable message
 SELECT s AS schema, v AS instance, jsonb_schema_errors(s, v)->0->>'message' AS message
 FROM (VALUES

@@ -339,8 +339,10 @@ struct WpSchemaNode
 	WpSchemaNode *additional_properties;
 	WpSchemaNode *property_names;
 	int			nrequired;
-	const char **required;
+	const char **required;		/* sorted in jsonb key order */
 	int		   *required_len;
+	const char **required_listed;	/* the same names in the schema's order */
+	int		   *required_listed_len;
 	int			ndependent_required;
 	WpDependentRequired *dependent_required;
 	int			ndependent_schemas;

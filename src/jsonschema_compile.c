@@ -529,6 +529,26 @@ parse_number(WpJv *v, const char *ptr, WpNumBound *out)
 	out->isint = WpNumericToInt64(v->num, &out->i);
 }
 
+/* A member name and its length, for sorting "required". */
+typedef struct WpName
+{
+	const char *str;
+	int			len;
+} WpName;
+
+/*
+ * name_cmp
+ *		qsort comparator of WpName: jsonb key order (WpKeyCmp).
+ */
+static int
+name_cmp(const void *a, const void *b)
+{
+	const WpName *x = (const WpName *) a;
+	const WpName *y = (const WpName *) b;
+
+	return WpKeyCmp(x->str, x->len, y->str, y->len);
+}
+
 /*
  * parse_string_array
  *		An array of strings (unique not enforced: harmless).
@@ -1127,24 +1147,30 @@ compile_node(CompileCtx *cc, WpJv *val, const char *ptr, WpResource *res, int de
 		{
 			int			j,
 						m;
+			WpName	   *names;
 
-			m = node->nrequired = parse_string_array(&v, KPTR(), &node->required, &node->required_len);
-			/* jsonb key order, so the evaluator can merge-walk the instance */
-			for (j = 1; j < m; j++)
+			m = node->nrequired = parse_string_array(&v, KPTR(), &node->required_listed,
+													 &node->required_listed_len);
+			/*
+			 * Errors name missing properties in the schema's order; the
+			 * evaluator merge-walks the instance with a copy sorted in jsonb
+			 * key order.
+			 */
+			names = palloc(sizeof(WpName) * Max(m, 1));
+			for (j = 0; j < m; j++)
 			{
-				const char *name = node->required[j];
-				int			len = node->required_len[j];
-				int			h = j - 1;
-
-				while (h >= 0 && WpKeyCmp(node->required[h], node->required_len[h], name, len) > 0)
-				{
-					node->required[h + 1] = node->required[h];
-					node->required_len[h + 1] = node->required_len[h];
-					h--;
-				}
-				node->required[h + 1] = name;
-				node->required_len[h + 1] = len;
+				names[j].str = node->required_listed[j];
+				names[j].len = node->required_listed_len[j];
 			}
+			qsort(names, m, sizeof(WpName), name_cmp);
+			node->required = palloc(sizeof(const char *) * Max(m, 1));
+			node->required_len = palloc(sizeof(int) * Max(m, 1));
+			for (j = 0; j < m; j++)
+			{
+				node->required[j] = names[j].str;
+				node->required_len[j] = names[j].len;
+			}
+			pfree(names);
 		}
 		else if (KW("dependentRequired") || KW("dependentSchemas") || KW("dependencies"))
 		{

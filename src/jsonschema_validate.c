@@ -937,17 +937,20 @@ validate_object(ValCtx *ctx, WpSchemaNode *node, WpJv *inst, Annot *annot)
 			}
 		}
 	}
-	/* some required name not seen (or listed twice): look each one up */
+	/*
+	 * some required name not seen (or listed twice): look each one up, in
+	 * the schema's order
+	 */
 	if (seen_required != node->nrequired)
 	{
 		for (j = 0; j < node->nrequired; j++)
 		{
 			WpJv		v;
 
-			if (!object_has_key(c, node->required[j], node->required_len[j], &v))
+			if (!object_has_key(c, node->required_listed[j], node->required_listed_len[j], &v))
 			{
 				REPORT(ctx, node, "required", "must have required property \"%.*s\"",
-					   node->required_len[j], node->required[j]);
+					   node->required_listed_len[j], node->required_listed[j]);
 				FAIL();
 			}
 		}
