@@ -57,14 +57,25 @@ typedef struct WpAnchor
 	WpSchemaNode *node;
 } WpAnchor;
 
-typedef struct WpNodeKey
+/*
+ * A string-keyed hash table that doubles as it fills, so that lookups stay
+ * O(1) however many locations, resources and anchors a schema has.  Keys
+ * and values are owned by the caller; nothing is ever removed.
+ */
+typedef struct WpMapEntry
 {
 	const char *key;
-	WpSchemaNode *node;
-	struct WpNodeKey *next;		/* hash chain */
-} WpNodeKey;
+	uint32		hash;
+	void	   *value;
+	struct WpMapEntry *next;	/* hash chain */
+} WpMapEntry;
 
-#define WP_NODE_BUCKETS 1024
+typedef struct WpStrMap
+{
+	WpMapEntry **buckets;
+	uint32		nbuckets;		/* a power of two */
+	uint32		count;
+} WpStrMap;
 
 typedef struct WpPendingRef
 {
@@ -81,9 +92,9 @@ typedef struct WpRawResource
 typedef struct CompileCtx
 {
 	MemoryContext cxt;
-	List	   *resources;		/* WpRawResource * */
-	List	   *anchors;		/* WpAnchor * */
-	WpNodeKey **nodes;			/* hash table of WP_NODE_BUCKETS chains */
+	WpStrMap	resources;		/* absolute URI -> WpRawResource * */
+	WpStrMap	anchors;		/* "name uri" -> WpAnchor * */
+	WpStrMap	nodes;			/* location key -> WpSchemaNode * */
 	List	   *pending;		/* WpPendingRef * */
 	List	   *loaded_meta;	/* const char * URIs already compiled */
 	const char *docname;		/* current document ("" for the root) */
@@ -618,13 +629,82 @@ node_key(CompileCtx *cc, const char *ptr)
 }
 
 /*
- * node_bucket
- *		Hash bucket of a location key.
+ * map_init
+ *		An empty map of 64 buckets in the current memory context.
+ */
+static void
+map_init(WpStrMap *map)
+{
+	map->nbuckets = 64;
+	map->count = 0;
+	map->buckets = palloc0(sizeof(WpMapEntry *) * map->nbuckets);
+}
+
+/*
+ * map_hash
+ *		Hash of a key.
  */
 static inline uint32
-node_bucket(const char *key)
+map_hash(const char *key)
 {
-	return hash_bytes((const unsigned char *) key, strlen(key)) % WP_NODE_BUCKETS;
+	return hash_bytes((const unsigned char *) key, strlen(key));
+}
+
+/*
+ * map_get
+ *		The value stored under key, or NULL.
+ */
+static void *
+map_get(WpStrMap *map, const char *key)
+{
+	uint32		h = map_hash(key);
+	WpMapEntry *e;
+
+	for (e = map->buckets[h & (map->nbuckets - 1)]; e; e = e->next)
+		if (e->hash == h && strcmp(e->key, key) == 0)
+			return e->value;
+	return NULL;
+}
+
+/*
+ * map_put
+ *		Stores value under key, which must not be in the map yet.  Doubles
+ *		the bucket array when there are more entries than buckets.
+ */
+static void
+map_put(WpStrMap *map, const char *key, void *value)
+{
+	WpMapEntry *e = palloc(sizeof(WpMapEntry));
+	uint32		b;
+
+	if (map->count >= map->nbuckets && map->nbuckets <= MaxAllocSize / sizeof(WpMapEntry *) / 2)
+	{
+		uint32		nbuckets = map->nbuckets * 2;
+		WpMapEntry **buckets = palloc0(sizeof(WpMapEntry *) * nbuckets);
+
+		for (b = 0; b < map->nbuckets; b++)
+		{
+			WpMapEntry *m;
+			WpMapEntry *next;
+
+			for (m = map->buckets[b]; m; m = next)
+			{
+				next = m->next;
+				m->next = buckets[m->hash & (nbuckets - 1)];
+				buckets[m->hash & (nbuckets - 1)] = m;
+			}
+		}
+		pfree(map->buckets);
+		map->buckets = buckets;
+		map->nbuckets = nbuckets;
+	}
+	e->key = key;
+	e->hash = map_hash(key);
+	e->value = value;
+	b = e->hash & (map->nbuckets - 1);
+	e->next = map->buckets[b];
+	map->buckets[b] = e;
+	map->count++;
 }
 
 /*
@@ -634,13 +714,9 @@ node_bucket(const char *key)
 static WpSchemaNode *
 find_node(CompileCtx *cc, const char *key)
 {
-	WpNodeKey  *nk;
-
-	for (nk = cc->nodes[node_bucket(key)]; nk; nk = nk->next)
-		if (strcmp(nk->key, key) == 0)
-			return nk->node;
-	return NULL;
+	return map_get(&cc->nodes, key);
 }
+
 /*
  * find_resource
  *		The schema resource with absolute URI uri, or NULL.
@@ -648,16 +724,18 @@ find_node(CompileCtx *cc, const char *key)
 static WpRawResource *
 find_resource(CompileCtx *cc, const char *uri)
 {
-	ListCell   *lc;
+	return map_get(&cc->resources, uri);
+}
 
-	foreach(lc, cc->resources)
-	{
-		WpRawResource *rr = lfirst(lc);
-
-		if (strcmp(rr->resource->uri, uri) == 0)
-			return rr;
-	}
-	return NULL;
+/*
+ * anchor_key
+ *		The anchors map key of name in res: "name uri" (an anchor name has
+ *		no space, so the pair is unambiguous).
+ */
+static char *
+anchor_key(WpResource *res, const char *name)
+{
+	return psprintf("%s %s", name, res ? res->uri : "");
 }
 
 /*
@@ -667,16 +745,11 @@ find_resource(CompileCtx *cc, const char *uri)
 static WpSchemaNode *
 find_anchor(CompileCtx *cc, WpResource *res, const char *name)
 {
-	ListCell   *lc;
+	char	   *key = anchor_key(res, name);
+	WpAnchor   *a = map_get(&cc->anchors, key);
 
-	foreach(lc, cc->anchors)
-	{
-		WpAnchor   *a = lfirst(lc);
-
-		if (a->resource == res && strcmp(a->name, name) == 0)
-			return a->node;
-	}
-	return NULL;
+	pfree(key);
+	return a ? a->node : NULL;
 }
 
 /*
@@ -717,7 +790,7 @@ add_anchor(CompileCtx *cc, WpResource *res, const char *name, WpSchemaNode *node
 	a->resource = res;
 	a->name = name;
 	a->node = node;
-	cc->anchors = lappend(cc->anchors, a);
+	map_put(&cc->anchors, anchor_key(res, name), a);
 }
 
 /*
@@ -740,7 +813,7 @@ add_resource(CompileCtx *cc, const char *uri, const char *key, WpJv *raw,
 	rr = palloc(sizeof(WpRawResource));
 	rr->resource = res;
 	rr->raw = *raw;
-	cc->resources = lappend(cc->resources, rr);
+	map_put(&cc->resources, res->uri, rr);
 	return res;
 }
 
@@ -859,7 +932,6 @@ static WpSchemaNode *
 compile_node(CompileCtx *cc, WpJv *val, const char *ptr, WpResource *res, int depth)
 {
 	WpSchemaNode *node;
-	WpNodeKey  *nk;
 	char	   *key;
 	JsonbContainer *c;
 	int			n,
@@ -887,11 +959,7 @@ compile_node(CompileCtx *cc, WpJv *val, const char *ptr, WpResource *res, int de
 	node->min_contains = 1;
 	node->max_contains = -1;
 	node->min_properties = node->max_properties = -1;
-	nk = palloc(sizeof(WpNodeKey));
-	nk->key = key;
-	nk->node = node;
-	nk->next = cc->nodes[node_bucket(key)];
-	cc->nodes[node_bucket(key)] = nk;
+	map_put(&cc->nodes, key, node);
 
 	if (val->type == WPJ_BOOL)
 	{
@@ -1557,7 +1625,9 @@ WpJsonSchemaCompile(Jsonb *schema, MemoryContext parent)
 	memset(&cc, 0, sizeof(cc));
 	cc.cxt = cxt;
 	cc.docname = "";
-	cc.nodes = palloc0(sizeof(WpNodeKey *) * WP_NODE_BUCKETS);
+	map_init(&cc.nodes);
+	map_init(&cc.resources);
+	map_init(&cc.anchors);
 	cs->cxt = cxt;
 	cs->schema = palloc(VARSIZE(schema));
 	memcpy(cs->schema, schema, VARSIZE(schema));
