@@ -23,6 +23,10 @@
 #      the cost that does not depend on the size of the data in memory), and
 #      pgbench TPS of current_step and of the best plain SQL.
 # PHASES="1 3" runs only some of the three.
+# After each load, pg_prewarm (when available) reads what the queries read
+# into shared_buffers.  For 1,000,000 workshops that is about 1.3 GB: give
+# the server shared_buffers = 2GB, and huge_pages = on for phase 3 (the
+# README has the figures with and without).
 # Data: each workshop has one row per step definition (10 per workshop);
 # the first k steps complete, step k+1 in_progress, the rest not_started,
 # with k spread evenly over 0..10 by a hash of the workshop number.
@@ -39,6 +43,9 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
 psql_db() { psql -X -q -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
+# what current_step reads, and what the plain SQL reads besides
+HOT_RELS="'workshop_steps', 'workshop_steps_workshop_id_idx', 'workshops', 'workshops_pkey', 'step_definitions'"
+PLAIN_RELS="'workshop_steps_workshop_step_unique', 'step_definitions_order_unique', 'step_definitions_pkey'"
 
 load() {	# load N: a fresh database with N workshops and 10*N step rows
 	local n=$1
@@ -63,6 +70,19 @@ load() {	# load N: a fresh database with N workshops and 10*N step rows
 		RESET session_replication_role;
 		VACUUM ANALYZE;
 	SQL
+	# start warm: what the measured queries read, in shared_buffers (when it fits)
+	psql_db -At <<-SQL
+		SELECT format('data read by current_step: %s; by the plain SQL: %s more; all tables and indexes: %s; shared_buffers: %s',
+		              pg_size_pretty(sum(pg_relation_size(c.oid)) FILTER (WHERE c.relname IN ($HOT_RELS))),
+		              pg_size_pretty(sum(pg_relation_size(c.oid)) FILTER (WHERE c.relname IN ($PLAIN_RELS))),
+		              pg_size_pretty(sum(pg_relation_size(c.oid))), current_setting('shared_buffers'))
+		FROM pg_class c WHERE c.relnamespace = 'workshoppilot'::regnamespace AND c.relkind IN ('r', 'i');
+	SQL
+	if [ "$(psql_db -At -c "SELECT count(*) FROM pg_available_extensions WHERE name = 'pg_prewarm'")" = 1 ]; then
+		psql_db -At -c "CREATE EXTENSION pg_prewarm" \
+			-c "SELECT count(pg_prewarm(c.oid)) FROM pg_class c
+			    WHERE c.relnamespace = 'workshoppilot'::regnamespace AND c.relname IN ($HOT_RELS, $PLAIN_RELS)" >/dev/null
+	fi
 }
 
 tps() {	# tps FILE N: pgbench TPS of a script over N workshops
@@ -85,6 +105,15 @@ ms() {	# ms SQL: best of 3 server-side execution times in ms (EXPLAIN ANALYZE, n
 
 cat >"$TMP/select1.sql" <<'EOF'
 SELECT 1;
+EOF
+# floor references: what every call of current_step pays before it reads anything
+cat >"$TMP/argument.sql" <<'EOF'
+\set id random(1, :n)
+SELECT 'ws_' || :id;
+EOF
+cat >"$TMP/no_table_fn.sql" <<'EOF'
+\set id random(1, :n)
+SELECT workshoppilot.is_cuid2('ws_' || :id);
 EOF
 cat >"$TMP/pk_lookup.sql" <<'EOF'
 \set id random(1, :n)
@@ -113,15 +142,15 @@ FROM workshoppilot.workshops w WHERE w.id = 'ws_' || :id;
 EOF
 
 echo "server: $(psql -X -At -d postgres -c "SELECT version()")"
-echo "shared_buffers: $(psql -X -At -d postgres -c "SHOW shared_buffers"), CPUs: $(nproc)"
+echo "shared_buffers: $(psql -X -At -d postgres -c "SHOW shared_buffers"), huge_pages: $(psql -X -At -d postgres -c "SHOW huge_pages"), CPUs: $(nproc)"
 echo "== loading $MAIN workshops ($((MAIN * 10)) step rows)"
 load $MAIN
 
 case " $PHASES " in *" 1 "*)
 echo "== 1. pgbench -M prepared -c $CLIENTS -j $CLIENTS, $MAIN workshops, $ROUNDS interleaved rounds of ${DURATION}s"
 declare -A runs
-names="select1 current_step plain_notexists plain_join pk_lookup"
-r_sel1=""; r_best=""; r_pk=""
+names="select1 current_step plain_notexists plain_join argument no_table_fn pk_lookup"
+r_sel1=""; r_best=""; r_pk=""; r_arg=""; r_fn=""
 for _ in $(seq "$ROUNDS"); do
 	declare -A this
 	for f in $names; do
@@ -132,6 +161,8 @@ for _ in $(seq "$ROUNDS"); do
 	r_sel1="$r_sel1 $(ratio "${this[current_step]}" "${this[select1]}")"
 	r_best="$r_best $(ratio "${this[current_step]}" "$best")"
 	r_pk="$r_pk $(ratio "${this[pk_lookup]}" "${this[select1]}")"
+	r_arg="$r_arg $(ratio "${this[argument]}" "${this[select1]}")"
+	r_fn="$r_fn $(ratio "${this[no_table_fn]}" "${this[select1]}")"
 done
 for f in $names; do
 	med[$f]=$(median "${runs[$f]}")
@@ -141,11 +172,15 @@ printf '%-44s %10.0f tps (median)\n' \
 	"current_step" "${med[current_step]}" \
 	"plain SQL (NOT EXISTS ... LIMIT 1)" "${med[plain_notexists]}" \
 	"plain SQL (workshop + LEFT JOIN)" "${med[plain_join]}" \
+	"reference: SELECT 'ws_' || :id" "${med[argument]}" \
+	"reference: is_cuid2('ws_' || :id), no table" "${med[no_table_fn]}" \
 	"reference: primary-key lookup of workshop" "${med[pk_lookup]}"
 echo "per-round ratios, median (and all rounds):"
 echo "current_step / SELECT 1          = $(median "$r_sel1")   (target >= 0.90; rounds:$r_sel1)"
 echo "current_step / best plain SQL    = $(median "$r_best")   (target >= 1.00; rounds:$r_best)"
-echo "pk lookup / SELECT 1 (reference) = $(median "$r_pk")   (rounds:$r_pk)"
+echo "argument alone / SELECT 1        = $(median "$r_arg")   (reference; rounds:$r_arg)"
+echo "C function, no table / SELECT 1  = $(median "$r_fn")   (reference; rounds:$r_fn)"
+echo "pk lookup / SELECT 1             = $(median "$r_pk")   (reference; rounds:$r_pk)"
 
 ;; esac
 
