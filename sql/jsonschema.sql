@@ -204,6 +204,13 @@ SELECT jsonb_matches_schema('{"$id": "https://example.com/a#frag"}', '{}');
 \echo :LAST_ERROR_SQLSTATE
 SELECT jsonb_matches_schema('{"$defs": {"a": {"$anchor": "x"}, "b": {"$anchor": "x"}}}', '{}');
 \echo :LAST_ERROR_SQLSTATE
+SELECT jsonb_matches_schema('{"$defs": {"a": {"$id": "r1"}, "b": {"$id": "r1"}}}', '{}');
+\echo :LAST_ERROR_SQLSTATE
+-- the same anchor name in two resources is two anchors
+SELECT jsonb_matches_schema('{"$defs": {"a": {"$id": "r1", "$anchor": "x", "type": "string"},
+                                        "b": {"$id": "r2", "$anchor": "x", "type": "number"}},
+                              "$ref": "r2#x"}', v), v
+FROM (VALUES ('1'::jsonb), ('"s"')) t(v);
 SELECT jsonb_schema_errors('{"$ref": "https://example.com/elsewhere.json"}', '{}');
 \echo :LAST_ERROR_SQLSTATE
 SELECT jsonb_matches_schema('{"$ref": "#/$defs/missing"}', '{}');

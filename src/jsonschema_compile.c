@@ -50,13 +50,6 @@
 #define WP_DEFAULT_BASE "wp-schema:/root"
 #define WP_LRU_SIZE 16
 
-typedef struct WpAnchor
-{
-	WpResource *resource;
-	const char *name;
-	WpSchemaNode *node;
-} WpAnchor;
-
 /*
  * A string-keyed hash table that doubles as it fills, so that lookups stay
  * O(1) however many locations, resources and anchors a schema has.  Keys
@@ -93,7 +86,7 @@ typedef struct CompileCtx
 {
 	MemoryContext cxt;
 	WpStrMap	resources;		/* absolute URI -> WpRawResource * */
-	WpStrMap	anchors;		/* "name uri" -> WpAnchor * */
+	WpStrMap	anchors;		/* "name uri" -> WpSchemaNode * */
 	WpStrMap	nodes;			/* location key -> WpSchemaNode * */
 	List	   *pending;		/* WpPendingRef * */
 	List	   *loaded_meta;	/* const char * URIs already compiled */
@@ -746,10 +739,10 @@ static WpSchemaNode *
 find_anchor(CompileCtx *cc, WpResource *res, const char *name)
 {
 	char	   *key = anchor_key(res, name);
-	WpAnchor   *a = map_get(&cc->anchors, key);
+	WpSchemaNode *node = map_get(&cc->anchors, key);
 
 	pfree(key);
-	return a ? a->node : NULL;
+	return node;
 }
 
 /*
@@ -782,15 +775,11 @@ static void
 add_anchor(CompileCtx *cc, WpResource *res, const char *name, WpSchemaNode *node,
 		   const char *ptr)
 {
-	WpAnchor   *a;
+	char	   *key = anchor_key(res, name);
 
-	if (find_anchor(cc, res, name) != NULL)
+	if (map_get(&cc->anchors, key) != NULL)
 		schema_error(ptr, psprintf("duplicate anchor \"%s\"", name));
-	a = palloc(sizeof(WpAnchor));
-	a->resource = res;
-	a->name = name;
-	a->node = node;
-	map_put(&cc->anchors, anchor_key(res, name), a);
+	map_put(&cc->anchors, key, node);
 }
 
 /*
