@@ -438,6 +438,27 @@ is_syntax_char(pg_wchar c)
 }
 
 /*
+ * read_decimal
+ *		Reads the decimal digits at the current position into *val (capped
+ *		at PG_INT32_MAX, so huge counts cannot overflow) and returns how many
+ *		there were (0: none, *val is 0).
+ */
+static int
+read_decimal(Translator *t, int64 *val)
+{
+	int			digits = 0;
+
+	*val = 0;
+	while (peek(t, 0) >= '0' && peek(t, 0) <= '9')
+	{
+		*val = Min(*val * 10 + (peek(t, 0) - '0'), PG_INT32_MAX);
+		t->pos++;
+		digits++;
+	}
+	return digits;
+}
+
+/*
  * read_hex
  *		Read exactly n hex digits at the current position into *val.
  *		Returns false (consuming nothing) if they are not there.
@@ -894,18 +915,11 @@ parse_quantifier(Translator *t, int64 *min, int64 *max)
 	else if (c == '{')
 	{
 		int			save = t->pos;
-		int64		a = 0,
+		int64		a,
 					b;
-		int			digits = 0;
 
 		t->pos++;
-		while (peek(t, 0) >= '0' && peek(t, 0) <= '9')
-		{
-			a = Min(a * 10 + (peek(t, 0) - '0'), PG_INT32_MAX);
-			t->pos++;
-			digits++;
-		}
-		if (digits == 0)
+		if (read_decimal(t, &a) == 0)
 		{
 			t->pos = save;
 			fail(t, "incomplete quantifier");
@@ -917,22 +931,11 @@ parse_quantifier(Translator *t, int64 *min, int64 *max)
 			t->pos++;
 			if (peek(t, 0) == '}')
 				b = -1;
-			else
+			else if (read_decimal(t, &b) == 0)
 			{
-				b = 0;
-				digits = 0;
-				while (peek(t, 0) >= '0' && peek(t, 0) <= '9')
-				{
-					b = Min(b * 10 + (peek(t, 0) - '0'), PG_INT32_MAX);
-					t->pos++;
-					digits++;
-				}
-				if (digits == 0)
-				{
-					t->pos = save;
-					fail(t, "incomplete quantifier");
-					return false;
-				}
+				t->pos = save;
+				fail(t, "incomplete quantifier");
+				return false;
 			}
 		}
 		if (peek(t, 0) != '}')
@@ -1157,13 +1160,9 @@ parse_atom_escape(Translator *t, bool *quantifiable)
 	}
 	if (c >= '1' && c <= '9')
 	{
-		int64		n = 0;
+		int64		n;
 
-		while (peek(t, 0) >= '0' && peek(t, 0) <= '9')
-		{
-			n = Min(n * 10 + (peek(t, 0) - '0'), PG_INT32_MAX);
-			t->pos++;
-		}
+		read_decimal(t, &n);
 		if (n > t->ngroups)
 			return fail(t, "backreference \\%d to a group that does not exist", (int) n);
 		return emit_backreference(t, (int) n);
