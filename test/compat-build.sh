@@ -14,7 +14,8 @@
 # 14 and 16 are in no Debian suite any more; what differs for them is in
 # src/compat.h.
 #
-# Usage: test/compat-build.sh        (needs apt-get, dpkg-deb, gcc, nm)
+# Usage: test/compat-build.sh        (needs apt-get, dpkg-deb, gcc, nm and
+#                                     PostgreSQL 15's pg_config, PG_CONFIG=...)
 # Prints one line per check and ends with "N passed, N failed"; exits
 # non-zero on any failure, including a download that fails.
 set -uo pipefail
@@ -23,11 +24,11 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # version -> Debian suite that ships it
 declare -A SUITE=([17]=trixie [18]=sid)
 VERSIONS="17 18"
-CFLAGS="-std=gnu99 -O2 -fPIC -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare
-  -Wmissing-prototypes -Wpointer-arith -Wdeclaration-after-statement -Werror=vla
-  -Wendif-labels -Wmissing-format-attribute -Wimplicit-fallthrough=3
-  -Wcast-function-type -Wformat-security -fno-strict-aliasing -fwrapv
-  -fexcess-precision=standard -Wno-format-truncation -Wno-stringop-truncation"
+# the flags PGXS compiles with (from this machine's PostgreSQL 15, same gcc),
+# then CI's strict warnings as test/run-all.sh passes them
+PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+STRICT_CFLAGS=${STRICT_CFLAGS:-"-Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare"}
+CFLAGS="$("$PG_CONFIG" --cflags) $("$PG_CONFIG" --cflags_sl) $STRICT_CFLAGS"
 
 passed=0
 failed=0

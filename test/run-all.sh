@@ -35,7 +35,7 @@ passed=$((passed + 1))
 
 echo "== build against PostgreSQL 17 and 18 headers"
 compat_log=$(mktemp)
-bash "$ROOT/test/compat-build.sh" 2>&1 | tee "$compat_log"
+PG_CONFIG="$PG_CONFIG" STRICT_CFLAGS="$STRICT_CFLAGS" bash "$ROOT/test/compat-build.sh" 2>&1 | tee "$compat_log"
 read -r n m < <(tail -1 "$compat_log" | awk '/ passed, / { print $1, $3; ok = 1 } END { if (!ok) print 0, 1 }')
 passed=$((passed + n)); failed=$((failed + m))
 rm -f "$compat_log"
