@@ -9,7 +9,7 @@ SELECT e.extname, e.extversion, e.extrelocatable, n.nspname AS extschema
   FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
  WHERE e.extname = 'workshoppilot';
 SELECT name, version, trusted, relocatable, schema
-  FROM pg_available_extension_versions WHERE name = 'workshoppilot';
+  FROM pg_available_extension_versions WHERE name = 'workshoppilot' ORDER BY version;
 
 -- every member object of the extension sits in schema workshoppilot
 -- (an unqualified CREATE in the script would land in pg_catalog)

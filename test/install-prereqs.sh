@@ -6,7 +6,14 @@
 # and Perl's IPC::Run for the TAP tests.  Uses sudo when not run as root.
 set -euo pipefail
 
-packages=(postgresql-15 postgresql-server-dev-15 libipc-run-perl make gcc)
+# one package a line
+packages=(
+  postgresql-15
+  postgresql-server-dev-15
+  libipc-run-perl
+  make
+  gcc
+)
 
 missing=()
 for p in "${packages[@]}"; do

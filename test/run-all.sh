@@ -60,6 +60,15 @@ if [ -d "$ROOT/../shared/json-schema-test-suite" ]; then
   fi
 fi
 
+# Released install and upgrade scripts never change: each is listed with its
+# sha256 in test/released-scripts.sha256 when its version is released.
+if (cd "$ROOT" && sha256sum --quiet -c test/released-scripts.sha256); then
+  passed=$((passed + 1))
+else
+  echo "a released script changed (test/released-scripts.sha256): ship the change in the next update script instead"
+  failed=$((failed + 1))
+fi
+
 WORK=$(mktemp -d /tmp/workshoppilot-test.XXXXXX)
 chmod 755 "$WORK"
 runas=()

@@ -93,7 +93,7 @@ for my $format ('custom', 'plain')
 		is($after->{$t}, $before->{$t}, "$format: $t comes back exactly");
 	}
 	is($node->safe_psql($db, "SELECT extversion FROM pg_extension WHERE extname = 'workshoppilot'"),
-		'0.1.0', "$format: extension restored at its version");
+		'0.2.0', "$format: extension restored at its version");
 }
 
 $node->stop;
