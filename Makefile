@@ -25,7 +25,12 @@ OBJS = \
 	src/jsonschema_format.o \
 	src/jsonschema_meta.o \
 	src/unicode_props.o \
-	src/step_outputs.o
+	src/step_outputs.o \
+	src/doc.o \
+	src/markdown_writer.o \
+	src/pdf_writer.o \
+	src/pdf_font_metrics.o \
+	src/build_pack.o
 
 DATA = $(wildcard sql/workshoppilot--*.sql)
 PG_CPPFLAGS = -I$(srcdir)/src

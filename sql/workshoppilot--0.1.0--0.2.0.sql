@@ -27,6 +27,129 @@
 -- 3. Build packs
 -------------------------------------------------------------------------------
 
+-- Build packs (src/build_pack.c over the generic writers src/doc.c,
+-- src/markdown_writer.c, src/pdf_writer.c).  A pack's row stores its title
+-- and format; its content is assembled from the workshop's current step
+-- outputs each time it is read.  The readers are STABLE (they read tables)
+-- and PARALLEL SAFE (they only read); generated_at in the JSON format is
+-- now(), the start of the transaction.
+
+CREATE FUNCTION workshoppilot.create_build_pack(workshop_id text, title text, format_type text)
+RETURNS workshoppilot.build_packs
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	pack workshoppilot.build_packs;
+BEGIN
+	IF create_build_pack.format_type OPERATOR(pg_catalog.<>) ALL (ARRAY['markdown'::text, 'json'::text, 'pdf'::text]) THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+			MESSAGE = pg_catalog.format('unknown build pack format "%s"', create_build_pack.format_type),
+			HINT = 'Formats are markdown, json and pdf.';
+	END IF;
+	PERFORM FROM workshoppilot.workshops w
+	 WHERE w.id OPERATOR(pg_catalog.=) create_build_pack.workshop_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION USING ERRCODE = 'undefined_object',
+			MESSAGE = pg_catalog.format('workshop "%s" does not exist', create_build_pack.workshop_id);
+	END IF;
+	INSERT INTO workshoppilot.build_packs (workshop_id, title, format_type)
+	VALUES (create_build_pack.workshop_id, create_build_pack.title, create_build_pack.format_type)
+	RETURNING * INTO pack;
+	RETURN pack;
+END
+$$;
+COMMENT ON FUNCTION workshoppilot.create_build_pack(text, text, text) IS 'creates a build pack (markdown, json or pdf) of the workshop; returns its row';
+
+CREATE FUNCTION workshoppilot.build_pack_content(build_pack_id text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'wp_build_pack_content'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION workshoppilot.build_pack_content(text) IS 'content of a markdown or json build pack, assembled from the current step outputs';
+
+CREATE FUNCTION workshoppilot.build_pack_pdf(build_pack_id text)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'wp_build_pack_pdf'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION workshoppilot.build_pack_pdf(text) IS 'PDF file of a pdf build pack, assembled from the current step outputs';
+
+CREATE FUNCTION workshoppilot.render_build_pack(workshop_id text, format_type text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'wp_render_build_pack'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION workshoppilot.render_build_pack(text, text) IS 'markdown or json build pack of the workshop without a build_packs row (preview)';
+
+CREATE FUNCTION workshoppilot.render_build_pack_pdf(workshop_id text)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'wp_render_build_pack_pdf'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION workshoppilot.render_build_pack_pdf(text) IS 'PDF build pack of the workshop without a build_packs row (preview)';
+
+CREATE FUNCTION workshoppilot.build_pack_json_schema()
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $schema$
+SELECT $json${
+ "$schema": "https://json-schema.org/draft/2020-12/schema",
+ "title": "WorkshopPilot build pack (JSON format)",
+ "type": "object",
+ "properties": {
+  "title": {"type": "string"},
+  "workshop": {
+   "type": "object",
+   "properties": {
+    "id": {"type": "string", "minLength": 1},
+    "title": {"type": "string"},
+    "original_idea": {"type": "string"},
+    "status": {"enum": ["draft", "active", "paused", "completed"]},
+    "created_at": {"$ref": "#/$defs/timestamp"},
+    "updated_at": {"$ref": "#/$defs/timestamp"}
+   },
+   "required": ["id", "title", "original_idea", "status", "created_at", "updated_at"],
+   "additionalProperties": false
+  },
+  "steps": {
+   "type": "array",
+   "items": {
+    "type": "object",
+    "properties": {
+     "id": {"type": "string", "minLength": 1},
+     "name": {"type": "string"},
+     "description": {"type": "string"},
+     "order": {"type": "integer"},
+     "status": {"enum": ["not_started", "in_progress", "complete", "needs_regeneration", "skipped"]},
+     "completed_at": {"anyOf": [{"$ref": "#/$defs/timestamp"}, {"type": "null"}]},
+     "output": true
+    },
+    "required": ["id", "name", "description", "order", "status", "completed_at", "output"],
+    "additionalProperties": false,
+    "allOf": [
+     {"if": {"properties": {"status": {"enum": ["complete", "skipped"]}}},
+      "then": {"properties": {"completed_at": {"type": "string"}}},
+      "else": {"properties": {"completed_at": {"type": "null"}}}},
+     {"if": {"properties": {"status": {"const": "skipped"}}},
+      "then": {"properties": {"output": {"type": "null"}}}},
+     {"if": {"properties": {"status": {"const": "complete"}}},
+      "then": {"properties": {"output": {"not": {"type": "null"}}}}}
+    ]
+   }
+  },
+  "generated_at": {"type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?[+-]\\d{2}(:\\d{2})?$"}
+ },
+ "required": ["title", "workshop", "steps", "generated_at"],
+ "additionalProperties": false,
+ "$defs": {
+  "timestamp": {
+   "description": "a timestamp without time zone, as the tables store it",
+   "type": "string",
+   "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?$"
+  }
+ }
+}$json$::jsonb
+$schema$;
+COMMENT ON FUNCTION workshoppilot.build_pack_json_schema() IS 'JSON Schema (draft 2020-12) of the json build pack format';
+
 -- end of section 3
 
 -------------------------------------------------------------------------------
