@@ -51,7 +51,8 @@ REGRESS = \
 	jsonschema \
 	jsonschema_regex \
 	jsonschema_format \
-	step_outputs
+	step_outputs \
+	build_packs
 REGRESS_OPTS = --load-extension=workshoppilot
 
 ISOLATION = \
