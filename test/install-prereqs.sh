@@ -13,6 +13,9 @@ packages=(
   libipc-run-perl
   make
   gcc
+  qpdf
+  poppler-utils
+  cmark-gfm
 )
 
 missing=()
