@@ -480,12 +480,12 @@ render_table(WpDoc *doc, JsonbContainer *c, int nrows)
  * item_title
  *		Heading of item n of a list of objects that is not a table:
  *		"n. <name>" from the first short string among the keys name, title,
- *		idea, prototype, feature; "Item n" otherwise.
+ *		idea, prototype, feature, id; "Item n" otherwise.
  */
 static void
 item_title(JsonbContainer *obj, int n, const char **out, int *len)
 {
-	static const char *const keys[] = {"name", "title", "idea", "prototype", "feature"};
+	static const char *const keys[] = {"name", "title", "idea", "prototype", "feature", "id"};
 	int			k;
 
 	if (JsonContainerIsObject(obj))
