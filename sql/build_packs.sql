@@ -21,6 +21,9 @@ VALUES ('bp_md', 'ws_bp', 'Pack *one*', 'markdown'), ('bp_json', 'ws_bp', 'Pack 
 -- errors
 SELECT workshoppilot.create_build_pack('ws_bp', 'x', 'docx');
 SELECT workshoppilot.create_build_pack('ws_none', 'x', 'pdf');
+SELECT workshoppilot.create_build_pack(NULL, 'x', 'pdf');
+SELECT workshoppilot.create_build_pack('ws_bp', NULL, 'pdf');
+SELECT workshoppilot.create_build_pack('ws_bp', 'x', NULL);
 \set VERBOSITY terse
 INSERT INTO workshoppilot.build_packs (workshop_id, title, format_type) VALUES ('ws_bp', 'x', 'html');
 \set VERBOSITY default

@@ -32,16 +32,28 @@
 -- and format; its content is assembled from the workshop's current step
 -- outputs each time it is read.  The readers are STABLE (they read tables)
 -- and PARALLEL SAFE (they only read); generated_at in the JSON format is
--- now(), the start of the transaction.
+-- now(), the start of the transaction.  create_build_pack is not STRICT:
+-- a NULL argument raises 22023 instead of silently returning NULL.
 
 CREATE FUNCTION workshoppilot.create_build_pack(workshop_id text, title text, format_type text)
 RETURNS workshoppilot.build_packs
-LANGUAGE plpgsql VOLATILE STRICT
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	pack workshoppilot.build_packs;
 BEGIN
+	-- not STRICT: a NULL argument is an error, not a silent NULL row
+	IF create_build_pack.workshop_id IS NULL THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', MESSAGE = 'workshop_id must not be null';
+	END IF;
+	IF create_build_pack.title IS NULL THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', MESSAGE = 'title must not be null';
+	END IF;
+	IF create_build_pack.format_type IS NULL THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', MESSAGE = 'format_type must not be null',
+			HINT = 'Formats are markdown, json and pdf.';
+	END IF;
 	IF create_build_pack.format_type OPERATOR(pg_catalog.<>) ALL (ARRAY['markdown'::text, 'json'::text, 'pdf'::text]) THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
 			MESSAGE = pg_catalog.format('unknown build pack format "%s"', create_build_pack.format_type),

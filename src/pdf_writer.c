@@ -37,6 +37,7 @@
 #include "miscadmin.h"
 #include "utils/memutils.h"
 
+#include "compat.h"
 #include "doc.h"
 #include "pdf_writer.h"
 

@@ -3,7 +3,9 @@
 #
 # Installs, when missing, what building and testing workshoppilot need on
 # Debian 12: the PostgreSQL 15 server and its headers (PGXS), a C toolchain,
-# and Perl's IPC::Run for the TAP tests.  Uses sudo when not run as root.
+# Perl's IPC::Run for the TAP tests, and the tools the build pack test
+# checks its output with (qpdf, poppler-utils, cmark-gfm).  Uses sudo when
+# not run as root.
 set -euo pipefail
 
 # one package a line
