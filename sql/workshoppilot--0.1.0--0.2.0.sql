@@ -162,6 +162,17 @@ SELECT $json${
 $schema$;
 COMMENT ON FUNCTION workshoppilot.build_pack_json_schema() IS 'JSON Schema (draft 2020-12) of the json build pack format';
 
+-- As in 0.1.0: the role that owns the extension (a database owner on managed
+-- Postgres) may call these and grant them on to the app's roles.
+GRANT EXECUTE ON FUNCTION
+	workshoppilot.create_build_pack(text, text, text),
+	workshoppilot.build_pack_content(text),
+	workshoppilot.build_pack_pdf(text),
+	workshoppilot.render_build_pack(text, text),
+	workshoppilot.render_build_pack_pdf(text),
+	workshoppilot.build_pack_json_schema()
+	TO @extowner@ WITH GRANT OPTION;
+
 -- end of section 3
 
 -------------------------------------------------------------------------------
