@@ -25,7 +25,8 @@ OBJS = \
 	src/jsonschema_format.o \
 	src/jsonschema_meta.o \
 	src/unicode_props.o \
-	src/step_outputs.o
+	src/step_outputs.o \
+	src/drop_guard.o
 
 DATA = $(wildcard sql/workshoppilot--*.sql)
 PG_CPPFLAGS = -I$(srcdir)/src
@@ -46,7 +47,8 @@ REGRESS = \
 	jsonschema \
 	jsonschema_regex \
 	jsonschema_format \
-	step_outputs
+	step_outputs \
+	drop_guard
 REGRESS_OPTS = --load-extension=workshoppilot
 
 ISOLATION = \
