@@ -48,7 +48,8 @@ REGRESS = \
 	jsonschema_regex \
 	jsonschema_format \
 	step_outputs \
-	drop_guard
+	drop_guard \
+	upgrade
 REGRESS_OPTS = --load-extension=workshoppilot
 
 ISOLATION = \
