@@ -36,9 +36,12 @@ ALTER EVENT TRIGGER workshoppilot_drop_guard ENABLE ALWAYS;
 COMMENT ON EVENT TRIGGER workshoppilot_drop_guard IS
 	'refuses DROP EXTENSION/SCHEMA/TABLE/OWNED that would delete workshops unless workshoppilot.allow_drop_with_data is on';
 
--- The event trigger function is no API; the owner's grant on every function
--- of 0.1.0 does not extend to it.
+-- The event trigger function is no API: not for PUBLIC.  Like every function
+-- of 0.1.0 it is granted to the extension's owner with the grant option, so
+-- the owner's GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA workshoppilot TO ...
+-- keeps working.
 REVOKE ALL ON FUNCTION workshoppilot.drop_guard() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION workshoppilot.drop_guard() TO @extowner@ WITH GRANT OPTION;
 
 -- end of section 1
 
