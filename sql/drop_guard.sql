@@ -40,6 +40,11 @@ DROP TABLE workshoppilot.sessions;
 SET search_path = workshoppilot, public;
 DROP TABLE IF EXISTS public.nothing_here, build_packs;
 RESET search_path;
+-- the guard itself cannot be dropped on its own (it is a member of the
+-- extension), and only a superuser can disable it
+DROP EVENT TRIGGER workshoppilot_drop_guard;
+\echo :LAST_ERROR_SQLSTATE
+
 -- a refused drop changed nothing
 SELECT count(*) AS workshops, (SELECT count(*) FROM workshoppilot.workshop_members) AS members
   FROM workshoppilot.workshops;
@@ -96,6 +101,8 @@ SELECT title FROM workshoppilot.create_workshop('user_1', 'Owned', 'idea');
 DROP OWNED BY wp_guard_owner;
 DROP OWNED BY CURRENT_USER;
 DROP EXTENSION workshoppilot;
+ALTER EVENT TRIGGER workshoppilot_drop_guard DISABLE;
+\echo :LAST_ERROR_SQLSTATE
 SET ROLE wp_guard_stranger;
 DROP EXTENSION workshoppilot;
 DROP OWNED BY wp_guard_stranger;
