@@ -31,6 +31,7 @@ OBJS = \
 	src/pdf_writer.o \
 	src/pdf_font_metrics.o \
 	src/build_pack.o
+	src/drop_guard.o
 
 DATA = $(wildcard sql/workshoppilot--*.sql)
 PG_CPPFLAGS = -I$(srcdir)/src
@@ -53,6 +54,8 @@ REGRESS = \
 	jsonschema_format \
 	step_outputs \
 	build_packs
+	drop_guard \
+	upgrade
 REGRESS_OPTS = --load-extension=workshoppilot
 
 ISOLATION = \

@@ -22,6 +22,10 @@ SELECT pg_describe_object(d.classid, d.objid, 0) AS member_outside_schema
          WHEN 'pg_class'::regclass THEN (SELECT relnamespace FROM pg_class WHERE oid = d.objid)
          WHEN 'pg_type'::regclass THEN (SELECT typnamespace FROM pg_type WHERE oid = d.objid)
          WHEN 'pg_namespace'::regclass THEN d.objid
+         -- event triggers have no schema: their names carry the prefix
+         WHEN 'pg_event_trigger'::regclass THEN
+           CASE WHEN (SELECT evtname FROM pg_event_trigger WHERE oid = d.objid) LIKE 'workshoppilot\_%'
+                THEN 'workshoppilot'::regnamespace::oid ELSE 0 END
          ELSE 0
        END <> 'workshoppilot'::regnamespace;
 

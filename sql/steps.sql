@@ -237,6 +237,8 @@ CREATE DATABASE wp_steps_scratch;
 \c wp_steps_scratch
 SET client_min_messages = warning;
 SET workshoppilot.validate_step_outputs = off;
+-- these DROP EXTENSIONs delete workshops on purpose (see drop_guard.sql)
+SET workshoppilot.allow_drop_with_data = on;
 CREATE EXTENSION workshoppilot;
 INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea)
 VALUES ('ws_x', 'u', 't', 'i');

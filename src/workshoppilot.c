@@ -27,5 +27,6 @@ _PG_init(void)
 {
 	WpLookupInit();
 	WpJsonSchemaInit();
+	WpDropGuardInit();
 	MarkGUCPrefixReserved("workshoppilot");
 }

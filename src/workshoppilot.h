@@ -23,6 +23,7 @@
 /* Per-file initialisation, called from _PG_init (registration only). */
 extern void WpLookupInit(void);
 extern void WpJsonSchemaInit(void);
+extern void WpDropGuardInit(void);
 
 /* src/lookup.c: direct reads of step progress through cached lookups */
 typedef struct WpStepProgress

@@ -128,7 +128,8 @@ SQL
 is($ret, 0, 'the app role works with the granted rights') or diag($err);
 is($out, "By app\n2", 'app role results');
 
-($ret, $out, $err) = as_role('db_owner', 'DROP EXTENSION workshoppilot');
+($ret, $out, $err) = as_role('db_owner',
+	'SET workshoppilot.allow_drop_with_data = on; DROP EXTENSION workshoppilot');
 is($ret, 0, 'the owner can drop the extension') or diag($err);
 is($node->safe_psql('app', "SELECT count(*) FROM pg_namespace WHERE nspname = 'workshoppilot'"),
 	'0', 'dropping removes the schema');
