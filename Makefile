@@ -30,7 +30,7 @@ OBJS = \
 	src/markdown_writer.o \
 	src/pdf_writer.o \
 	src/pdf_font_metrics.o \
-	src/build_pack.o
+	src/build_pack.o \
 	src/drop_guard.o
 
 DATA = $(wildcard sql/workshoppilot--*.sql)
@@ -53,7 +53,7 @@ REGRESS = \
 	jsonschema_regex \
 	jsonschema_format \
 	step_outputs \
-	build_packs
+	build_packs \
 	drop_guard \
 	upgrade
 REGRESS_OPTS = --load-extension=workshoppilot
