@@ -303,6 +303,14 @@ BEGIN
 		END IF;
 		IF col.defexpr IS NOT NULL THEN
 			prop := prop OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('x-default', col.defexpr);
+			-- an id the database generates: its form, as an annotation (the
+			-- database keeps any text a client gives; a CHECK
+			-- (workshoppilot.is_cuid2(col, 'prefix')) makes it a "pattern")
+			m := pg_catalog.regexp_match(col.defexpr, '^workshoppilot\.cuid2\(''([a-z][a-z0-9]*)''::text, ([0-9]+)\)$');
+			IF m IS NOT NULL THEN
+				prop := prop OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('x-id-pattern',
+					pg_catalog.format('^%s_[a-z][0-9a-z]{%s}$', m[1], m[2]::integer OPERATOR(pg_catalog.-) 1));
+			END IF;
 		END IF;
 		props := props OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(col.name, prop);
 		IF mode OPERATOR(pg_catalog.=) 'select'
@@ -314,7 +322,7 @@ BEGIN
 	-- CHECK constraints, in name order: the forms below are translated, any
 	-- other is described in x-checks with "translated": false
 	FOR con IN
-		SELECT pc.conname::text AS name, pg_catalog.pg_get_constraintdef(pc.oid) AS def, pc.convalidated
+		SELECT pc.conname::text AS name, pg_catalog.regexp_replace(pg_catalog.pg_get_constraintdef(pc.oid), ' NOT VALID$', '') AS def, pc.convalidated
 		FROM pg_catalog.pg_constraint pc
 		WHERE pc.conrelid OPERATOR(pg_catalog.=) rel AND pc.contype OPERATOR(pg_catalog.=) 'c'
 		ORDER BY pc.conname
@@ -389,12 +397,12 @@ BEGIN
 						b_col, '{"type": "null"}'::jsonb)),
 					pg_catalog.jsonb_build_object('type', 'object', 'properties', pg_catalog.jsonb_build_object(
 						a_col, pg_catalog.jsonb_build_object('const', a_val))) OPERATOR(pg_catalog.||)
-						CASE WHEN a_default OPERATOR(pg_catalog.=) pg_catalog.quote_literal(a_val) OPERATOR(pg_catalog.||) '::text'
+						CASE WHEN a_default OPERATOR(pg_catalog.=) (pg_catalog.quote_literal(a_val) OPERATOR(pg_catalog.||) '::text')
 							THEN '{}'::jsonb ELSE pg_catalog.jsonb_build_object('required', pg_catalog.jsonb_build_array(a_col)) END);
 			ELSE
 				branches := pg_catalog.jsonb_build_array(
 					pg_catalog.jsonb_build_object('type', 'object',
-						'required', CASE WHEN a_default OPERATOR(pg_catalog.=) pg_catalog.quote_literal(a_val) OPERATOR(pg_catalog.||) '::text'
+						'required', CASE WHEN a_default OPERATOR(pg_catalog.=) (pg_catalog.quote_literal(a_val) OPERATOR(pg_catalog.||) '::text')
 							THEN pg_catalog.jsonb_build_array(b_col) ELSE pg_catalog.jsonb_build_array(b_col, a_col) END,
 						'properties', pg_catalog.jsonb_build_object(
 						a_col, pg_catalog.jsonb_build_object('const', a_val), b_col, '{"type": "string"}'::jsonb)),
@@ -402,7 +410,7 @@ BEGIN
 						a_col, pg_catalog.jsonb_build_object('type', 'string', 'pattern',
 							'^(?!' OPERATOR(pg_catalog.||) pg_catalog.regexp_replace(a_val, '([.*+?^${}()|\[\]\\/-])', '\\\1', 'g') OPERATOR(pg_catalog.||) '$)'),
 						b_col, '{"type": "null"}'::jsonb)) OPERATOR(pg_catalog.||)
-						CASE WHEN a_default OPERATOR(pg_catalog.=) pg_catalog.quote_literal(a_val) OPERATOR(pg_catalog.||) '::text'
+						CASE WHEN a_default OPERATOR(pg_catalog.=) (pg_catalog.quote_literal(a_val) OPERATOR(pg_catalog.||) '::text')
 							THEN pg_catalog.jsonb_build_object('required', pg_catalog.jsonb_build_array(a_col)) ELSE '{}'::jsonb END);
 			END IF;
 			IF a_nullable THEN
@@ -502,6 +510,19 @@ BEGIN
 		result := result OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('description', pg_catalog.obj_description(rel, 'pg_class'));
 	END IF;
 	IF pg_catalog.jsonb_array_length(rules) OPERATOR(pg_catalog.>) 0 THEN
+		-- Each branch of a rule names every column (true for the ones it does
+		-- not constrain) and no other: the same set as the row schema, and
+		-- so an extra key is refused by both sides of the intersection Zod
+		-- builds from allOf (it drops a key one side does not know only
+		-- when the other side declares it).
+		SELECT pg_catalog.jsonb_agg(r.rule OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('anyOf',
+				(SELECT pg_catalog.jsonb_agg(b.branch OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(
+						'additionalProperties', false,
+						'properties', (SELECT pg_catalog.jsonb_object_agg(k.k, true) FROM pg_catalog.jsonb_object_keys(props) k(k))
+							OPERATOR(pg_catalog.||) (b.branch -> 'properties')) ORDER BY b.ord)
+				 FROM pg_catalog.jsonb_array_elements(r.rule -> 'anyOf') WITH ORDINALITY b(branch, ord))) ORDER BY r.ord)
+		INTO rules
+		FROM pg_catalog.jsonb_array_elements(rules) WITH ORDINALITY r(rule, ord);
 		result := result OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('allOf', rules);
 	END IF;
 	IF defs OPERATOR(pg_catalog.<>) '{}'::jsonb THEN
