@@ -46,7 +46,8 @@ REGRESS = \
 	jsonschema \
 	jsonschema_regex \
 	jsonschema_format \
-	step_outputs
+	step_outputs \
+	contracts
 REGRESS_OPTS = --load-extension=workshoppilot
 
 ISOLATION = \
