@@ -610,6 +610,14 @@ END
 $$;
 COMMENT ON FUNCTION workshoppilot.set_step_output_schema(text, jsonb) IS 'installs schema (checked: 22023) as the output schema of the step, NULL clears it; returns how many current outputs of the step do not match it (see invalid_step_outputs)';
 
+-- As in the base script (section 8): the role that ran CREATE EXTENSION
+-- gets full use of the new functions, with the right to grant it on.
+GRANT EXECUTE ON FUNCTION workshoppilot.json_schema_rebase(jsonb, text, boolean),
+	workshoppilot.step_output_def_name(text), workshoppilot.step_output_defs(),
+	workshoppilot.table_json_schema(text, text), workshoppilot.contracts(),
+	workshoppilot.set_step_output_schema(text, jsonb)
+	TO @extowner@ WITH GRANT OPTION;
+
 -- end of section 4
 
 -------------------------------------------------------------------------------
