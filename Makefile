@@ -54,6 +54,7 @@ REGRESS = \
 	jsonschema_format \
 	step_outputs \
 	build_packs \
+	contracts \
 	drop_guard \
 	upgrade
 REGRESS_OPTS = --load-extension=workshoppilot

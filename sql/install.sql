@@ -39,7 +39,7 @@ SELECT p.oid::regprocedure AS function_without_pinned_search_path
 SELECT p.oid::regprocedure AS sql_function, p.proconfig
   FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
  WHERE p.pronamespace = 'workshoppilot'::regnamespace AND l.lanname IN ('sql', 'plpgsql')
- ORDER BY 1::text;
+ ORDER BY p.oid::regprocedure::text;
 SELECT p.oid::regprocedure AS security_definer_function
   FROM pg_proc p WHERE p.pronamespace = 'workshoppilot'::regnamespace AND p.prosecdef;
 SELECT DISTINCT p.probin

@@ -207,6 +207,591 @@ GRANT EXECUTE ON FUNCTION
 -- 4. Contracts: JSON Schemas of the tables and step outputs
 -------------------------------------------------------------------------------
 
+-- The database publishes the JSON Schema (draft 2020-12) of a row of each of
+-- its tables and of every step output, read from the catalogs at call time,
+-- so the app's validators (Zod from z.fromJSONSchema) are derived from what
+-- the database really enforces.  See the README section "Contracts".
+--
+-- What the generated schemas use, deliberately: type, enum, const, pattern,
+-- minimum/maximum, required, additionalProperties, anyOf, allOf and local
+-- "#/$defs/<name>" references only (no if/then/else, no "not", no nested
+-- pointers), because z.fromJSONSchema supports exactly those; every other
+-- fact (keys, triggers, untranslated CHECKs) is an "x-" annotation.
+
+-- json_schema_rebase: a step's output schema made embeddable under
+-- "#/$defs/<base>" of another document.  Internal helper of contracts; it is
+-- plain data manipulation, so IMMUTABLE.
+CREATE FUNCTION workshoppilot.json_schema_rebase(node jsonb, base text, keep_format boolean)
+RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	result jsonb := '{}'::jsonb;
+	k text;
+	v jsonb;
+	ref text;
+	seg text;
+	rest text;
+	mapped jsonb;
+	item jsonb;
+BEGIN
+	IF pg_catalog.jsonb_typeof(node) OPERATOR(pg_catalog.<>) 'object' THEN
+		RETURN node;
+	END IF;
+	FOR k, v IN SELECT e.key, e.value FROM pg_catalog.jsonb_each(node) e LOOP
+		IF k OPERATOR(pg_catalog.=) '$ref' AND pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.=) 'string' THEN
+			ref := v #>> '{}';
+			IF ref OPERATOR(pg_catalog.=) '#' THEN
+				ref := '#/$defs/' OPERATOR(pg_catalog.||) base;
+			ELSIF ref OPERATOR(pg_catalog.~~) '#/$defs/%' THEN
+				rest := pg_catalog.substr(ref, 9);
+				seg := pg_catalog.split_part(rest, '/', 1);
+				ref := '#/$defs/' OPERATOR(pg_catalog.||) base OPERATOR(pg_catalog.||) '.'
+					OPERATOR(pg_catalog.||) seg
+					OPERATOR(pg_catalog.||) pg_catalog.substr(rest, pg_catalog.length(seg) OPERATOR(pg_catalog.+) 1);
+			ELSIF ref OPERATOR(pg_catalog.~~) '#/%' THEN
+				ref := '#/$defs/' OPERATOR(pg_catalog.||) base OPERATOR(pg_catalog.||) pg_catalog.substr(ref, 2);
+			END IF;
+			result := result OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(k, ref);
+		ELSIF k OPERATOR(pg_catalog.=) 'format' AND NOT keep_format THEN
+			-- an annotation in the database: carried, but not as an assertion
+			result := result OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('x-format', v);
+		ELSIF k OPERATOR(pg_catalog.=) ANY (ARRAY['items', 'additionalItems', 'additionalProperties',
+				'contains', 'propertyNames', 'not', 'if', 'then', 'else', 'unevaluatedItems',
+				'unevaluatedProperties', 'contentSchema']) AND pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.=) 'object' THEN
+			result := result OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(k,
+				workshoppilot.json_schema_rebase(v, base, keep_format));
+		ELSIF k OPERATOR(pg_catalog.=) ANY (ARRAY['allOf', 'anyOf', 'oneOf', 'prefixItems', 'items'])
+				AND pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.=) 'array' THEN
+			mapped := '[]'::jsonb;
+			FOR item IN SELECT a.value FROM pg_catalog.jsonb_array_elements(v) WITH ORDINALITY a ORDER BY a.ordinality LOOP
+				mapped := mapped OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_array(
+					workshoppilot.json_schema_rebase(item, base, keep_format));
+			END LOOP;
+			result := result OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(k, mapped);
+		ELSIF k OPERATOR(pg_catalog.=) ANY (ARRAY['properties', 'patternProperties', 'dependentSchemas',
+				'$defs', 'definitions']) AND pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.=) 'object' THEN
+			SELECT COALESCE(pg_catalog.jsonb_object_agg(e.key,
+					workshoppilot.json_schema_rebase(e.value, base, keep_format)), '{}'::jsonb)
+			INTO mapped FROM pg_catalog.jsonb_each(v) e;
+			result := result OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(k, mapped);
+		ELSE
+			result := result OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(k, v);
+		END IF;
+	END LOOP;
+	RETURN result;
+END
+$$;
+COMMENT ON FUNCTION workshoppilot.json_schema_rebase(jsonb, text, boolean) IS 'helper of contracts(): the schema with its local $refs moved under #/$defs/<base> (its own $defs become <base>.<name>), format kept or carried as x-format';
+
+-- The $defs name of a step's output schema: step_output.<id> for ids of
+-- letters, digits, "_" and "-", else step_output.<md5 of the id> (a name
+-- that needs no escaping in a JSON pointer or a URI fragment).
+CREATE FUNCTION workshoppilot.step_output_def_name(step_id text)
+RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT 'step_output.' OPERATOR(pg_catalog.||)
+		CASE WHEN $1 OPERATOR(pg_catalog.~) '^[A-Za-z0-9_-]+$' THEN $1 ELSE pg_catalog.md5($1) END
+$$;
+COMMENT ON FUNCTION workshoppilot.step_output_def_name(text) IS 'name under $defs of the output schema of a step in table_json_schema and contracts(): step_output.<id>';
+
+-- The $defs of every step's output schema (rebased), as one object.
+CREATE FUNCTION workshoppilot.step_output_defs()
+RETURNS jsonb
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	defs jsonb := '{}'::jsonb;
+	sd record;
+	name text;
+	keep_format boolean := COALESCE(
+		pg_catalog.current_setting('workshoppilot.jsonschema_format_assertion', true)::boolean, false);
+BEGIN
+	FOR sd IN SELECT s.id, s.output_schema FROM workshoppilot.step_definitions s
+			WHERE s.output_schema IS NOT NULL ORDER BY s."order", s.id LOOP
+		name := workshoppilot.step_output_def_name(sd.id);
+		IF pg_catalog.jsonb_typeof(sd.output_schema) OPERATOR(pg_catalog.=) 'object'
+				AND NOT sd.output_schema ? '$id' THEN
+			defs := defs OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(name,
+				workshoppilot.json_schema_rebase(sd.output_schema OPERATOR(pg_catalog.-) '$schema'::text
+					OPERATOR(pg_catalog.-) '$defs'::text, name, keep_format));
+			IF pg_catalog.jsonb_typeof(sd.output_schema -> '$defs') OPERATOR(pg_catalog.=) 'object' THEN
+				defs := defs OPERATOR(pg_catalog.||) (
+					SELECT COALESCE(pg_catalog.jsonb_object_agg(name OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) e.key,
+						workshoppilot.json_schema_rebase(e.value, name, keep_format)), '{}'::jsonb)
+					FROM pg_catalog.jsonb_each(sd.output_schema -> '$defs') e);
+			END IF;
+		ELSE
+			-- a boolean schema, or a resource with its own $id (its refs are
+			-- relative to that $id): embedded as it is
+			defs := defs OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(name,
+				CASE WHEN pg_catalog.jsonb_typeof(sd.output_schema) OPERATOR(pg_catalog.=) 'object'
+					THEN sd.output_schema OPERATOR(pg_catalog.-) '$schema'::text ELSE sd.output_schema END);
+		END IF;
+	END LOOP;
+	RETURN defs;
+END
+$$;
+COMMENT ON FUNCTION workshoppilot.step_output_defs() IS 'helper of contracts(): the output schema of every step that has one, rebased under $defs as step_output.<id>';
+
+CREATE FUNCTION workshoppilot.table_json_schema(table_name text, mode text DEFAULT 'select')
+RETURNS jsonb
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	ts_pattern constant text := '^(?:[0-9]{4,}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,3})?(?: BC)?|-?infinity)$';
+	tstz_pattern constant text := '^(?:[0-9]{4,}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,6})?[+-][0-9]{2}(?::[0-9]{2}){0,2}(?: BC)?|-?infinity)$';
+	rel oid;
+	relname text;
+	valid_tables text;
+	col record;
+	prop jsonb;
+	props jsonb := '{}'::jsonb;
+	req text[] := '{}';
+	rules jsonb := '[]'::jsonb;
+	checks jsonb := '[]'::jsonb;
+	defs jsonb := '{}'::jsonb;
+	con record;
+	m text[];
+	vals jsonb;
+	colname text;
+	a_col text;
+	a_val text;
+	b_col text;
+	a_default text;
+	a_nullable boolean;
+	fills boolean;
+	pkey text[];
+	uniques jsonb;
+	fkeys jsonb;
+	branches jsonb;
+	sd record;
+	with_schema text[] := '{}';
+	result jsonb;
+BEGIN
+	IF mode OPERATOR(pg_catalog.<>) ALL (ARRAY['select', 'insert', 'update']) THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+			MESSAGE = pg_catalog.format('unknown mode "%s"', mode),
+			HINT = 'Valid modes are select, insert and update.';
+	END IF;
+	SELECT c.oid, c.relname INTO rel, relname
+	FROM pg_catalog.pg_class c
+	JOIN pg_catalog.pg_depend d ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+		AND d.objid OPERATOR(pg_catalog.=) c.oid AND d.deptype OPERATOR(pg_catalog.=) 'e'
+	JOIN pg_catalog.pg_extension e ON e.oid OPERATOR(pg_catalog.=) d.refobjid
+		AND e.extname OPERATOR(pg_catalog.=) 'workshoppilot'
+	WHERE c.relnamespace OPERATOR(pg_catalog.=) 'workshoppilot'::pg_catalog.regnamespace
+		AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p']::"char"[])
+		AND (c.relname OPERATOR(pg_catalog.=) table_json_schema.table_name
+			OR 'workshoppilot.' OPERATOR(pg_catalog.||) c.relname OPERATOR(pg_catalog.=) table_json_schema.table_name);
+	IF NOT FOUND THEN
+		SELECT pg_catalog.string_agg(c.relname::text, ', ' ORDER BY c.relname) INTO valid_tables
+		FROM pg_catalog.pg_class c
+		JOIN pg_catalog.pg_depend d ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+			AND d.objid OPERATOR(pg_catalog.=) c.oid AND d.deptype OPERATOR(pg_catalog.=) 'e'
+		JOIN pg_catalog.pg_extension e ON e.oid OPERATOR(pg_catalog.=) d.refobjid
+			AND e.extname OPERATOR(pg_catalog.=) 'workshoppilot'
+		WHERE c.relnamespace OPERATOR(pg_catalog.=) 'workshoppilot'::pg_catalog.regnamespace
+			AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p']::"char"[]);
+		RAISE EXCEPTION USING ERRCODE = 'undefined_table',
+			MESSAGE = pg_catalog.format('table "%s" is not a table of workshoppilot', table_json_schema.table_name),
+			HINT = pg_catalog.format('Valid tables are %s.', valid_tables);
+	END IF;
+
+	SELECT pg_catalog.array_agg(a.attname::text ORDER BY k.ord) INTO pkey
+	FROM pg_catalog.pg_constraint pc
+	CROSS JOIN LATERAL pg_catalog.unnest(pc.conkey) WITH ORDINALITY k(attnum, ord)
+	JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) rel AND a.attnum OPERATOR(pg_catalog.=) k.attnum
+	WHERE pc.conrelid OPERATOR(pg_catalog.=) rel AND pc.contype OPERATOR(pg_catalog.=) 'p';
+
+	-- columns
+	FOR col IN
+		SELECT a.attnum, a.attname::text AS name, a.attnotnull AS notnull,
+			(a.atthasdef OR a.attidentity OPERATOR(pg_catalog.<>) '') AS hasdef, a.attidentity, a.attgenerated,
+			pg_catalog.format_type(a.atttypid, a.atttypmod) AS sqltype,
+			CASE WHEN t.typtype OPERATOR(pg_catalog.=) 'd' THEN t.typbasetype ELSE a.atttypid END AS typid,
+			CASE WHEN t.typtype OPERATOR(pg_catalog.=) 'd' THEN t.typtypmod ELSE a.atttypmod END AS typmod,
+			pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS defexpr,
+			pg_catalog.col_description(rel, a.attnum) AS comment
+		FROM pg_catalog.pg_attribute a
+		JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid
+		LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid OPERATOR(pg_catalog.=) a.attrelid AND ad.adnum OPERATOR(pg_catalog.=) a.attnum
+		WHERE a.attrelid OPERATOR(pg_catalog.=) rel AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
+		ORDER BY a.attnum
+	LOOP
+		-- not writable: generated columns, GENERATED ALWAYS identities; the
+		-- primary key is not part of an update
+		CONTINUE WHEN mode OPERATOR(pg_catalog.<>) 'select'
+			AND (col.attgenerated OPERATOR(pg_catalog.<>) '' OR col.attidentity OPERATOR(pg_catalog.=) 'a');
+		CONTINUE WHEN mode OPERATOR(pg_catalog.=) 'update' AND col.name OPERATOR(pg_catalog.=) ANY (COALESCE(pkey, '{}'));
+
+		prop := CASE
+			WHEN col.typid OPERATOR(pg_catalog.=) ANY (ARRAY['pg_catalog.text'::pg_catalog.regtype, 'pg_catalog.name'::pg_catalog.regtype]::oid[])
+				THEN '{"type": "string"}'::jsonb
+			WHEN col.typid OPERATOR(pg_catalog.=) ANY (ARRAY['pg_catalog.varchar'::pg_catalog.regtype, 'pg_catalog.bpchar'::pg_catalog.regtype]::oid[])
+				THEN '{"type": "string"}'::jsonb OPERATOR(pg_catalog.||)
+					CASE WHEN col.typmod OPERATOR(pg_catalog.>=) 4
+						THEN pg_catalog.jsonb_build_object('maxLength', col.typmod OPERATOR(pg_catalog.-) 4) ELSE '{}'::jsonb END
+			WHEN col.typid OPERATOR(pg_catalog.=) 'pg_catalog.int2'::pg_catalog.regtype
+				THEN '{"type": "integer", "minimum": -32768, "maximum": 32767}'::jsonb
+			WHEN col.typid OPERATOR(pg_catalog.=) 'pg_catalog.int4'::pg_catalog.regtype
+				THEN '{"type": "integer", "minimum": -2147483648, "maximum": 2147483647}'::jsonb
+			WHEN col.typid OPERATOR(pg_catalog.=) 'pg_catalog.int8'::pg_catalog.regtype
+				THEN '{"type": "integer", "minimum": -9223372036854775808, "maximum": 9223372036854775807}'::jsonb
+			WHEN col.typid OPERATOR(pg_catalog.=) ANY (ARRAY['pg_catalog.numeric'::pg_catalog.regtype,
+					'pg_catalog.float4'::pg_catalog.regtype, 'pg_catalog.float8'::pg_catalog.regtype]::oid[])
+				THEN '{"type": "number"}'::jsonb
+			WHEN col.typid OPERATOR(pg_catalog.=) 'pg_catalog.bool'::pg_catalog.regtype
+				THEN '{"type": "boolean"}'::jsonb
+			WHEN col.typid OPERATOR(pg_catalog.=) 'pg_catalog.timestamp'::pg_catalog.regtype
+				THEN pg_catalog.jsonb_build_object('type', 'string', 'pattern', ts_pattern,
+					'$comment', 'ISO 8601 as to_jsonb writes a timestamp: no offset, so not the RFC 3339 "date-time" format (which needs one)')
+			WHEN col.typid OPERATOR(pg_catalog.=) 'pg_catalog.timestamptz'::pg_catalog.regtype
+				THEN pg_catalog.jsonb_build_object('type', 'string', 'pattern', tstz_pattern)
+			WHEN col.typid OPERATOR(pg_catalog.=) 'pg_catalog.date'::pg_catalog.regtype
+				THEN '{"type": "string", "pattern": "^(?:[0-9]{4,}-[0-9]{2}-[0-9]{2}(?: BC)?|-?infinity)$"}'::jsonb
+			WHEN col.typid OPERATOR(pg_catalog.=) 'pg_catalog.uuid'::pg_catalog.regtype
+				THEN '{"type": "string", "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"}'::jsonb
+			WHEN relname OPERATOR(pg_catalog.=) 'step_definitions' AND col.name OPERATOR(pg_catalog.=) 'output_schema'
+				THEN '{"type": ["object", "boolean"], "$comment": "a JSON Schema (draft 2020-12): the trigger check_output_schema rejects one that jsonb_schema_is_valid() refuses (22023)"}'::jsonb
+			WHEN col.typid OPERATOR(pg_catalog.=) ANY (ARRAY['pg_catalog.jsonb'::pg_catalog.regtype, 'pg_catalog.json'::pg_catalog.regtype]::oid[])
+				THEN '{}'::jsonb
+			ELSE '{}'::jsonb
+		END;
+		-- NULL is a value of every nullable column (a schema without "type"
+		-- already admits it)
+		IF NOT col.notnull AND prop ? 'type' THEN
+			prop := pg_catalog.jsonb_set(prop, '{type}',
+				CASE WHEN pg_catalog.jsonb_typeof(prop -> 'type') OPERATOR(pg_catalog.=) 'array'
+					THEN (prop -> 'type') OPERATOR(pg_catalog.||) '["null"]'::jsonb
+					ELSE pg_catalog.jsonb_build_array(prop -> 'type', 'null') END);
+		END IF;
+		prop := prop OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('x-sql-type', col.sqltype);
+		IF col.comment IS NOT NULL THEN
+			prop := prop OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('description', col.comment);
+		END IF;
+		IF col.defexpr IS NOT NULL THEN
+			prop := prop OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('x-default', col.defexpr);
+			-- an id the database generates: its form, as an annotation (the
+			-- database keeps any text a client gives; a CHECK
+			-- (workshoppilot.is_cuid2(col, 'prefix')) makes it a "pattern")
+			m := pg_catalog.regexp_match(col.defexpr, '^workshoppilot\.cuid2\(''([a-z][a-z0-9]*)''::text, ([0-9]+)\)$');
+			IF m IS NOT NULL THEN
+				prop := prop OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('x-id-pattern',
+					pg_catalog.format('^%s_[a-z][0-9a-z]{%s}$', m[1], m[2]::integer OPERATOR(pg_catalog.-) 1));
+			END IF;
+		END IF;
+		props := props OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(col.name, prop);
+		IF mode OPERATOR(pg_catalog.=) 'select'
+				OR (mode OPERATOR(pg_catalog.=) 'insert' AND col.notnull AND NOT col.hasdef) THEN
+			req := req OPERATOR(pg_catalog.||) col.name;
+		END IF;
+	END LOOP;
+
+	-- CHECK constraints, in name order: the forms below are translated, any
+	-- other is described in x-checks with "translated": false
+	FOR con IN
+		SELECT pc.conname::text AS name, pg_catalog.regexp_replace(pg_catalog.pg_get_constraintdef(pc.oid), ' NOT VALID$', '') AS def, pc.convalidated
+		FROM pg_catalog.pg_constraint pc
+		WHERE pc.conrelid OPERATOR(pg_catalog.=) rel AND pc.contype OPERATOR(pg_catalog.=) 'c'
+		ORDER BY pc.conname
+	LOOP
+		m := pg_catalog.regexp_match(con.def,
+			'^CHECK \(\(([a-z_][a-z0-9_]*|"(?:[^"]|"")+") = ANY \(ARRAY\[((?:''(?:[^'']|'''')*''::text(?:, )?)+)\]\)\)\)$');
+		IF m IS NULL THEN
+			m := pg_catalog.regexp_match(con.def,
+				'^CHECK \(\(([a-z_][a-z0-9_]*|"(?:[^"]|"")+") = (''(?:[^'']|'''')*''::text)\)\)$');
+		END IF;
+		IF m IS NOT NULL THEN
+			-- col = ANY (ARRAY['a'::text, ...]) (how PostgreSQL stores
+			-- col IN ('a', ...)) or col = 'a': an enum of the column
+			colname := CASE WHEN m[1] OPERATOR(pg_catalog.~~) '"%' THEN pg_catalog.replace(pg_catalog.btrim(m[1], '"'), '""', '"') ELSE m[1] END;
+			SELECT pg_catalog.jsonb_agg(pg_catalog.replace(v[1], '''''', '''') ORDER BY o) INTO vals
+			FROM pg_catalog.regexp_matches(m[2], '''((?:[^'']|'''')*)''::text', 'g') WITH ORDINALITY r(v, o);
+			IF props ? colname THEN
+				IF pg_catalog.jsonb_typeof(props -> colname -> 'type') OPERATOR(pg_catalog.=) 'array' THEN
+					vals := vals OPERATOR(pg_catalog.||) '[null]'::jsonb;
+				END IF;
+				props := pg_catalog.jsonb_set(props, ARRAY[colname, 'enum'], vals);
+			END IF;
+			checks := checks OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+				'name', con.name, 'definition', con.def, 'translated', true, 'as', 'enum of ' OPERATOR(pg_catalog.||) colname));
+			CONTINUE;
+		END IF;
+
+		m := pg_catalog.regexp_match(con.def,
+			'^CHECK \(workshoppilot\.is_cuid2\(([a-z_][a-z0-9_]*)(?:, ''([a-z][a-z0-9]{0,15})''::text)?\)\)$');
+		IF m IS NOT NULL THEN
+			-- is_cuid2(col [, 'prefix']): the id pattern
+			IF props ? m[1] THEN
+				props := pg_catalog.jsonb_set(props, ARRAY[m[1], 'pattern'], pg_catalog.to_jsonb(
+					'^' OPERATOR(pg_catalog.||) COALESCE(m[2] OPERATOR(pg_catalog.||) '_', '')
+					OPERATOR(pg_catalog.||) '[a-z][0-9a-z]{1,31}$'));
+			END IF;
+			checks := checks OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+				'name', con.name, 'definition', con.def, 'translated', true, 'as', 'pattern of ' OPERATOR(pg_catalog.||) m[1]));
+			CONTINUE;
+		END IF;
+
+		m := pg_catalog.regexp_match(con.def,
+			'^CHECK \(\(\(([a-z_][a-z0-9_]*) = ''((?:[^'']|'''')*)''::text\) = \(([a-z_][a-z0-9_]*) IS NOT NULL\)\)\)$');
+		IF m IS NOT NULL AND mode OPERATOR(pg_catalog.<>) 'update' AND props ? m[1] AND props ? m[3] THEN
+			-- (a = 'v') = (b IS NOT NULL): a is 'v' exactly when b is set
+			a_col := m[1]; a_val := pg_catalog.replace(m[2], '''''', ''''); b_col := m[3];
+			SELECT NOT a.attnotnull, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) INTO a_nullable, a_default
+			FROM pg_catalog.pg_attribute a
+			LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid OPERATOR(pg_catalog.=) a.attrelid AND ad.adnum OPERATOR(pg_catalog.=) a.attnum
+			WHERE a.attrelid OPERATOR(pg_catalog.=) rel AND a.attname OPERATOR(pg_catalog.=) a_col;
+			-- A BEFORE INSERT row trigger named after b (or whose function
+			-- is) is taken to fill b when a is 'v' (the share_token trigger):
+			-- on insert only "b set => a = 'v'" is left to check.
+			SELECT pg_catalog.count(*) OPERATOR(pg_catalog.>) 0 INTO fills
+			FROM pg_catalog.pg_trigger tg JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) tg.tgfoid
+			WHERE tg.tgrelid OPERATOR(pg_catalog.=) rel AND NOT tg.tgisinternal
+				AND tg.tgenabled OPERATOR(pg_catalog.<>) 'D'
+				AND (tg.tgtype::integer OPERATOR(pg_catalog.&) 7) OPERATOR(pg_catalog.=) 7	-- ROW, BEFORE, INSERT
+				AND (pg_catalog.strpos(tg.tgname::text, b_col) OPERATOR(pg_catalog.>) 0
+					OR pg_catalog.strpos(p.proname::text, b_col) OPERATOR(pg_catalog.>) 0);
+			IF mode OPERATOR(pg_catalog.=) 'select' THEN
+				branches := pg_catalog.jsonb_build_array(
+					pg_catalog.jsonb_build_object('type', 'object', 'properties', pg_catalog.jsonb_build_object(
+						a_col, pg_catalog.jsonb_build_object('const', a_val), b_col, '{"type": "string"}'::jsonb)),
+					pg_catalog.jsonb_build_object('type', 'object', 'properties', pg_catalog.jsonb_build_object(
+						a_col, pg_catalog.jsonb_build_object('type', 'string', 'pattern',
+							'^(?!' OPERATOR(pg_catalog.||) pg_catalog.regexp_replace(a_val, '([.*+?^${}()|\[\]\\/-])', '\\\1', 'g') OPERATOR(pg_catalog.||) '$)'),
+						b_col, '{"type": "null"}'::jsonb)));
+			ELSIF fills THEN
+				branches := pg_catalog.jsonb_build_array(
+					pg_catalog.jsonb_build_object('type', 'object', 'properties', pg_catalog.jsonb_build_object(
+						b_col, '{"type": "null"}'::jsonb)),
+					pg_catalog.jsonb_build_object('type', 'object', 'properties', pg_catalog.jsonb_build_object(
+						a_col, pg_catalog.jsonb_build_object('const', a_val))) OPERATOR(pg_catalog.||)
+						CASE WHEN a_default OPERATOR(pg_catalog.=) (pg_catalog.quote_literal(a_val) OPERATOR(pg_catalog.||) '::text')
+							THEN '{}'::jsonb ELSE pg_catalog.jsonb_build_object('required', pg_catalog.jsonb_build_array(a_col)) END);
+			ELSE
+				branches := pg_catalog.jsonb_build_array(
+					pg_catalog.jsonb_build_object('type', 'object',
+						'required', CASE WHEN a_default OPERATOR(pg_catalog.=) (pg_catalog.quote_literal(a_val) OPERATOR(pg_catalog.||) '::text')
+							THEN pg_catalog.jsonb_build_array(b_col) ELSE pg_catalog.jsonb_build_array(b_col, a_col) END,
+						'properties', pg_catalog.jsonb_build_object(
+						a_col, pg_catalog.jsonb_build_object('const', a_val), b_col, '{"type": "string"}'::jsonb)),
+					pg_catalog.jsonb_build_object('type', 'object', 'properties', pg_catalog.jsonb_build_object(
+						a_col, pg_catalog.jsonb_build_object('type', 'string', 'pattern',
+							'^(?!' OPERATOR(pg_catalog.||) pg_catalog.regexp_replace(a_val, '([.*+?^${}()|\[\]\\/-])', '\\\1', 'g') OPERATOR(pg_catalog.||) '$)'),
+						b_col, '{"type": "null"}'::jsonb)) OPERATOR(pg_catalog.||)
+						CASE WHEN a_default OPERATOR(pg_catalog.=) (pg_catalog.quote_literal(a_val) OPERATOR(pg_catalog.||) '::text')
+							THEN pg_catalog.jsonb_build_object('required', pg_catalog.jsonb_build_array(a_col)) ELSE '{}'::jsonb END);
+			END IF;
+			IF a_nullable THEN
+				-- a NULL makes the CHECK pass whatever b is
+				branches := branches OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+					'type', 'object', 'required', pg_catalog.jsonb_build_array(a_col),
+					'properties', pg_catalog.jsonb_build_object(a_col, '{"type": "null"}'::jsonb)));
+			END IF;
+			rules := rules OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+				'$comment', pg_catalog.format('CHECK %s: %s', con.name, con.def), 'anyOf', branches));
+			checks := checks OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+				'name', con.name, 'definition', con.def, 'translated', true,
+				'as', CASE WHEN fills AND mode OPERATOR(pg_catalog.=) 'insert'
+					THEN pg_catalog.format('rule in allOf: %s set requires %s = %s (a BEFORE INSERT trigger fills %s)', b_col, a_col, a_val, b_col)
+					ELSE pg_catalog.format('rule in allOf: %s = %s exactly when %s is set', a_col, a_val, b_col) END));
+			CONTINUE;
+		END IF;
+
+		checks := checks OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+			'name', con.name, 'definition', con.def, 'translated', false,
+			'reason', CASE WHEN m IS NOT NULL THEN 'depends on the values the row has before the update'
+				ELSE 'not a form the generator translates: the database checks it, this schema does not' END));
+	END LOOP;
+
+	-- workshop_steps.output: the output schema of the row's step
+	IF relname OPERATOR(pg_catalog.=) 'workshop_steps' AND props ? 'output' AND props ? 'step_id' THEN
+		defs := workshoppilot.step_output_defs();
+		branches := '[]'::jsonb;
+		FOR sd IN SELECT s.id FROM workshoppilot.step_definitions s
+				WHERE s.output_schema IS NOT NULL ORDER BY s."order", s.id LOOP
+			with_schema := with_schema OPERATOR(pg_catalog.||) sd.id;
+			branches := branches OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+				'type', 'object', 'required', '["step_id"]'::jsonb,
+				'properties', pg_catalog.jsonb_build_object(
+					'step_id', pg_catalog.jsonb_build_object('const', sd.id),
+					'output', pg_catalog.jsonb_build_object('anyOf', pg_catalog.jsonb_build_array(
+						'{"type": "null"}'::jsonb,
+						pg_catalog.jsonb_build_object('$ref', '#/$defs/' OPERATOR(pg_catalog.||) workshoppilot.step_output_def_name(sd.id)))))));
+		END LOOP;
+		-- any other step (one without a schema, or none named in an update):
+		-- no check of the output
+		branches := branches OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+			'type', 'object', 'properties', pg_catalog.jsonb_build_object('step_id',
+				CASE WHEN pg_catalog.cardinality(with_schema) OPERATOR(pg_catalog.=) 0 THEN '{}'::jsonb
+				ELSE pg_catalog.jsonb_build_object('type', 'string', 'pattern', '^(?!(?:' OPERATOR(pg_catalog.||)
+					(SELECT pg_catalog.string_agg(pg_catalog.regexp_replace(x, '([.*+?^${}()|\[\]\\/-])', '\\\1', 'g'), '|')
+					 FROM pg_catalog.unnest(with_schema) x) OPERATOR(pg_catalog.||) ')$)') END)));
+		rules := rules OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+			'$comment', 'trigger validate_output: a non-NULL output matches the output_schema of its step (23514)',
+			'anyOf', branches));
+		props := pg_catalog.jsonb_set(props, '{output,$comment}', pg_catalog.to_jsonb(CASE WHEN mode OPERATOR(pg_catalog.=) 'update'
+			THEN 'checked against the output schema of the step named in the same update; without step_id, against the row''s step, which this schema cannot see'::text
+			ELSE 'checked against the output schema of the row''s step (allOf)'::text END));
+	END IF;
+
+	SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('name', x.conname, 'columns', x.cols,
+			'primary_key', x.contype OPERATOR(pg_catalog.=) 'p') ORDER BY x.conname), '[]'::jsonb)
+	INTO uniques
+	FROM (SELECT pc.conname::text AS conname, pc.contype,
+			(SELECT pg_catalog.jsonb_agg(a.attname::text ORDER BY k.ord)
+			 FROM pg_catalog.unnest(pc.conkey) WITH ORDINALITY k(attnum, ord)
+			 JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) rel AND a.attnum OPERATOR(pg_catalog.=) k.attnum) AS cols
+		  FROM pg_catalog.pg_constraint pc
+		  WHERE pc.conrelid OPERATOR(pg_catalog.=) rel AND pc.contype OPERATOR(pg_catalog.=) ANY (ARRAY['p', 'u']::"char"[])) x;
+
+	SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('name', x.conname, 'columns', x.cols,
+			'references', x.reftable, 'referenced_columns', x.refcols, 'on_delete', x.ondelete) ORDER BY x.conname), '[]'::jsonb)
+	INTO fkeys
+	FROM (SELECT pc.conname::text AS conname,
+			(SELECT pg_catalog.jsonb_agg(a.attname::text ORDER BY k.ord)
+			 FROM pg_catalog.unnest(pc.conkey) WITH ORDINALITY k(attnum, ord)
+			 JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) rel AND a.attnum OPERATOR(pg_catalog.=) k.attnum) AS cols,
+			(SELECT pg_catalog.jsonb_agg(a.attname::text ORDER BY k.ord)
+			 FROM pg_catalog.unnest(pc.confkey) WITH ORDINALITY k(attnum, ord)
+			 JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) pc.confrelid AND a.attnum OPERATOR(pg_catalog.=) k.attnum) AS refcols,
+			pc.confrelid::pg_catalog.regclass::text AS reftable,
+			CASE pc.confdeltype WHEN 'c' THEN 'cascade' WHEN 'n' THEN 'set null' WHEN 'd' THEN 'set default'
+				WHEN 'r' THEN 'restrict' ELSE 'no action' END AS ondelete
+		  FROM pg_catalog.pg_constraint pc
+		  WHERE pc.conrelid OPERATOR(pg_catalog.=) rel AND pc.contype OPERATOR(pg_catalog.=) 'f') x;
+
+	result := pg_catalog.jsonb_build_object(
+		'$schema', 'https://json-schema.org/draft/2020-12/schema',
+		'title', pg_catalog.format('workshoppilot.%s (%s)', relname, mode),
+		'type', 'object',
+		'properties', props,
+		'required', pg_catalog.to_jsonb(req),
+		'additionalProperties', false,
+		'x-table', 'workshoppilot.' OPERATOR(pg_catalog.||) relname,
+		'x-mode', mode,
+		'x-primary-key', pg_catalog.to_jsonb(COALESCE(pkey, '{}')),
+		'x-unique', uniques,
+		'x-foreign-keys', fkeys,
+		'x-checks', checks,
+		'$comment', 'Unique and foreign keys (x-unique, x-foreign-keys) depend on other rows and are not checked here; x-checks lists every CHECK constraint and whether this schema checks it.');
+	IF pg_catalog.obj_description(rel, 'pg_class') IS NOT NULL THEN
+		result := result OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('description', pg_catalog.obj_description(rel, 'pg_class'));
+	END IF;
+	IF pg_catalog.jsonb_array_length(rules) OPERATOR(pg_catalog.>) 0 THEN
+		-- Each branch of a rule names every column (true for the ones it does
+		-- not constrain) and no other: the same set as the row schema, and
+		-- so an extra key is refused by both sides of the intersection Zod
+		-- builds from allOf (it drops a key one side does not know only
+		-- when the other side declares it).
+		SELECT pg_catalog.jsonb_agg(r.rule OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('anyOf',
+				(SELECT pg_catalog.jsonb_agg(b.branch OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(
+						'additionalProperties', false,
+						'properties', (SELECT pg_catalog.jsonb_object_agg(k.k, true) FROM pg_catalog.jsonb_object_keys(props) k(k))
+							OPERATOR(pg_catalog.||) (b.branch -> 'properties')) ORDER BY b.ord)
+				 FROM pg_catalog.jsonb_array_elements(r.rule -> 'anyOf') WITH ORDINALITY b(branch, ord))) ORDER BY r.ord)
+		INTO rules
+		FROM pg_catalog.jsonb_array_elements(rules) WITH ORDINALITY r(rule, ord);
+		result := result OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('allOf', rules);
+	END IF;
+	IF defs OPERATOR(pg_catalog.<>) '{}'::jsonb THEN
+		result := result OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('$defs', defs);
+	END IF;
+	RETURN result;
+END
+$$;
+COMMENT ON FUNCTION workshoppilot.table_json_schema(text, text) IS 'JSON Schema (draft 2020-12) of a row of a workshoppilot table as a read returns it (select), an INSERT may write it (insert) or an UPDATE may set it (update), read from the catalogs now';
+
+CREATE FUNCTION workshoppilot.contracts()
+RETURNS jsonb
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	defs jsonb := workshoppilot.step_output_defs();
+	tables jsonb := '{}'::jsonb;
+	steps jsonb;
+	t text;
+	m text;
+	s jsonb;
+BEGIN
+	FOR t IN
+		SELECT c.relname::text
+		FROM pg_catalog.pg_class c
+		JOIN pg_catalog.pg_depend d ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+			AND d.objid OPERATOR(pg_catalog.=) c.oid AND d.deptype OPERATOR(pg_catalog.=) 'e'
+		JOIN pg_catalog.pg_extension e ON e.oid OPERATOR(pg_catalog.=) d.refobjid
+			AND e.extname OPERATOR(pg_catalog.=) 'workshoppilot'
+		WHERE c.relnamespace OPERATOR(pg_catalog.=) 'workshoppilot'::pg_catalog.regnamespace
+			AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p']::"char"[])
+		ORDER BY c.relname
+	LOOP
+		FOREACH m IN ARRAY ARRAY['select', 'insert', 'update'] LOOP
+			s := workshoppilot.table_json_schema(t, m);
+			-- their $defs are the step outputs, shared at the root here
+			defs := defs OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(t OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) m,
+				s OPERATOR(pg_catalog.-) '$schema'::text OPERATOR(pg_catalog.-) '$defs'::text);
+			tables := pg_catalog.jsonb_set(
+				CASE WHEN tables ? t THEN tables ELSE tables OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(t, '{}'::jsonb) END,
+				ARRAY[t, m], pg_catalog.to_jsonb('#/$defs/' OPERATOR(pg_catalog.||) t OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) m));
+		END LOOP;
+	END LOOP;
+	SELECT COALESCE(pg_catalog.jsonb_object_agg(sd.id, CASE WHEN sd.output_schema IS NULL THEN 'null'::jsonb
+			ELSE pg_catalog.to_jsonb('#/$defs/' OPERATOR(pg_catalog.||) workshoppilot.step_output_def_name(sd.id)) END), '{}'::jsonb)
+	INTO steps
+	FROM workshoppilot.step_definitions sd;
+	RETURN pg_catalog.jsonb_build_object(
+		'$schema', 'https://json-schema.org/draft/2020-12/schema',
+		'title', 'workshoppilot contracts',
+		'description', 'JSON Schemas of a row of every workshoppilot table (select, insert, update) and of every step output, as the database enforces them; use one with {"$ref": "#/$defs/<table>.<mode>"} next to these $defs.',
+		'x-extension-version', (SELECT e.extversion FROM pg_catalog.pg_extension e WHERE e.extname OPERATOR(pg_catalog.=) 'workshoppilot'),
+		'x-tables', tables,
+		'x-step-outputs', steps,
+		'$defs', defs);
+END
+$$;
+COMMENT ON FUNCTION workshoppilot.contracts() IS 'one self-contained JSON Schema document: every table in the three modes and every step output schema under $defs, with the extension version';
+
+CREATE FUNCTION workshoppilot.set_step_output_schema(step_id text, schema jsonb)
+RETURNS integer
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	invalid integer;
+BEGIN
+	IF set_step_output_schema.step_id IS NULL THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+			MESSAGE = 'step_id must not be null';
+	END IF;
+	-- the trigger check_output_schema rejects an invalid schema (22023)
+	UPDATE workshoppilot.step_definitions sd SET output_schema = set_step_output_schema.schema
+	WHERE sd.id OPERATOR(pg_catalog.=) set_step_output_schema.step_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION USING ERRCODE = 'undefined_object',
+			MESSAGE = pg_catalog.format('step definition "%s" does not exist', set_step_output_schema.step_id),
+			HINT = 'Valid steps are the ids in workshoppilot.step_definitions.';
+	END IF;
+	SELECT pg_catalog.count(*)::integer INTO invalid
+	FROM workshoppilot.invalid_step_outputs(set_step_output_schema.step_id);
+	RETURN invalid;
+END
+$$;
+COMMENT ON FUNCTION workshoppilot.set_step_output_schema(text, jsonb) IS 'installs schema (checked: 22023) as the output schema of the step, NULL clears it; returns how many current outputs of the step do not match it (see invalid_step_outputs)';
+
+-- As in the base script (section 8): the role that ran CREATE EXTENSION
+-- gets full use of the new functions, with the right to grant it on.
+GRANT EXECUTE ON FUNCTION workshoppilot.json_schema_rebase(jsonb, text, boolean),
+	workshoppilot.step_output_def_name(text), workshoppilot.step_output_defs(),
+	workshoppilot.table_json_schema(text, text), workshoppilot.contracts(),
+	workshoppilot.set_step_output_schema(text, jsonb)
+	TO @extowner@ WITH GRANT OPTION;
+
 -- end of section 4
 
 -------------------------------------------------------------------------------

@@ -273,6 +273,7 @@ wp_workshop_steps_validate_output(PG_FUNCTION_ARGS)
 	int			workshop_att = column_number(td, "workshop_id", TEXTOID);
 	bool		isnull;
 	Datum		output;
+	Datum		stepd;
 	char	   *step_id;
 	Jsonb	   *schema;
 	Jsonb	   *instance;
@@ -312,7 +313,15 @@ wp_workshop_steps_validate_output(PG_FUNCTION_ARGS)
 				 errhint("Reset workshoppilot.validate_step_outputs.")));
 	}
 
-	step_id = TextDatumGetCString(heap_getattr(newtuple, step_att, desc, &isnull));
+	/*
+	 * No step, no schema: the NOT NULL constraint on step_id refuses the row
+	 * (23502) after the BEFORE triggers.  (Reading the NULL datum as text
+	 * crashed the backend.)
+	 */
+	stepd = heap_getattr(newtuple, step_att, desc, &isnull);
+	if (isnull)
+		return PointerGetDatum(newtuple);
+	step_id = TextDatumGetCString(stepd);
 	schema = lookup_step_schema(step_id);
 	if (schema == NULL)
 		return PointerGetDatum(newtuple);
