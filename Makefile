@@ -46,7 +46,8 @@ REGRESS = \
 	jsonschema \
 	jsonschema_regex \
 	jsonschema_format \
-	step_outputs
+	step_outputs \
+	write_path
 REGRESS_OPTS = --load-extension=workshoppilot
 
 ISOLATION = \
@@ -54,7 +55,8 @@ ISOLATION = \
 	step_complete_race \
 	step_reedit_race \
 	step_definitions_invalidation \
-	step_outputs_invalidation
+	step_outputs_invalidation \
+	lifecycle_lock_isolation
 ISOLATION_OPTS = --inputdir=test --load-extension=workshoppilot
 
 PROVE_TESTS ?= test/t/*.pl

@@ -86,10 +86,24 @@ PGBENCH="$BIN/pgbench"
 
 median() { printf '%s\n' $1 | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
-tps() {	# tps DB FILE [DURATION]
-	$PGBENCH -n -M prepared -c "$CLIENTS" -j "$CLIENTS" -T "${3:-$DURATION}" -D n="$N" -f "$2" "$1" 2>"$WORK/pgbench.err" |
-		sed -n 's/^tps = \([0-9.]*\) .*/\1/p' | grep . || { cat "$WORK/pgbench.err" >&2; exit 1; }
+# CPU time of the server's backends, in clock ticks: the postmaster's
+# cutime + cstime, which collects the CPU time of every backend once it has
+# exited (the long-lived auxiliary processes are not included).
+TICKS=$(getconf CLK_TCK)
+children_cpu() { awk '{ print $16 + $17 }' "/proc/$(head -1 "$WORK/data/postmaster.pid")/stat"; }
+tps() {	# tps DB FILE [DURATION]: prints TPS; sets LAST_CPU_US (server CPU us per transaction)
+	local c0 c1 out
+	c0=$(children_cpu)
+	out=$($PGBENCH -n -M prepared -c "$CLIENTS" -j "$CLIENTS" -T "${3:-$DURATION}" -D n="$N" -f "$2" "$1" 2>"$WORK/pgbench.err") ||
+		{ cat "$WORK/pgbench.err" >&2; exit 1; }
+	sleep 0.2	# let the postmaster reap the backends
+	c1=$(children_cpu)
+	local txns
+	txns=$(echo "$out" | sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p')
+	awk -v a="$c0" -v b="$c1" -v t="$txns" -v hz="$TICKS" 'BEGIN { printf "%.1f\n", (b - a) * 1e6 / hz / t }' >"$WORK/last_cpu"
+	echo "$out" | sed -n 's/^tps = \([0-9.]*\) .*/\1/p'
 }
+last_cpu() { cat "$WORK/last_cpu"; }
 
 echo "server: $($PSQL -At -d postgres -c "SELECT version()")"
 echo "settings: shared_buffers=1GB synchronous_commit=off autovacuum=off jit=off; CPUs: $(nproc); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -178,6 +192,8 @@ write_lifecycle() {	# write_lifecycle ext|plain FILE
 }
 write_lifecycle ext "$WORK/life_ext.sql"
 write_lifecycle plain "$WORK/life_plain.sql"
+# SCRIPTS_DIR=dir keeps a copy of the pgbench scripts (for profiling them)
+if [ -n "${SCRIPTS_DIR:-}" ]; then cp "$WORK"/life_*.sql "$SCRIPTS_DIR"/; fi
 
 # the transaction does on wp_ext what the guarantees promise
 $PGBENCH -n -M prepared -c 1 -t 3 -f "$WORK/life_ext.sql" wp_ext >/dev/null
@@ -191,18 +207,19 @@ $PGBENCH -n -M prepared -c 1 -t 3 -f "$WORK/life_plain.sql" wp_plain >/dev/null
 
 case " $PHASES " in *" 1 "*)
 echo "== 1. lifecycle transaction, pgbench -M prepared -c $CLIENTS -j $CLIENTS, $ROUNDS rounds of ${DURATION}s, alternating"
-rp=""; re=""; rr=""
+rp=""; re=""; rr=""; cp=""; ce=""; cr=""
 for r in $(seq "$ROUNDS"); do
 	if [ $((r % 2)) = 1 ]; then
-		p=$(tps wp_plain "$WORK/life_plain.sql"); e=$(tps wp_ext "$WORK/life_ext.sql")
+		p=$(tps wp_plain "$WORK/life_plain.sql"); pc=$(last_cpu); e=$(tps wp_ext "$WORK/life_ext.sql"); ec=$(last_cpu)
 	else
-		e=$(tps wp_ext "$WORK/life_ext.sql"); p=$(tps wp_plain "$WORK/life_plain.sql")
+		e=$(tps wp_ext "$WORK/life_ext.sql"); ec=$(last_cpu); p=$(tps wp_plain "$WORK/life_plain.sql"); pc=$(last_cpu)
 	fi
-	rp="$rp $p"; re="$re $e"; rr="$rr $(ratio "$e" "$p")"
-	echo "round $r: plain $p tps, extension $e tps, ratio $(ratio "$e" "$p")"
+	rp="$rp $p"; re="$re $e"; rr="$rr $(ratio "$e" "$p")"; cp="$cp $pc"; ce="$ce $ec"; cr="$cr $(ratio "$pc" "$ec")"
+	echo "round $r: plain $p tps ($pc us server CPU per transaction), extension $e tps ($ec us), TPS ratio $(ratio "$e" "$p"), CPU ratio plain/extension $(ratio "$pc" "$ec")"
 done
-echo "median: plain $(median "$rp") tps, extension $(median "$re") tps"
-echo "RATIO lifecycle extension / plain (median of rounds) = $(median "$rr")   (target >= 0.90)"
+echo "median: plain $(median "$rp") tps, $(median "$cp") us server CPU per transaction; extension $(median "$re") tps, $(median "$ce") us"
+echo "RATIO lifecycle extension / plain TPS (median of rounds) = $(median "$rr")   (target >= 0.90)"
+echo "RATIO lifecycle plain / extension server CPU per transaction (median of rounds) = $(median "$cr")   (the same ratio without the other jobs' noise)"
 ;; esac
 
 case " $PHASES " in *" 2 "*)
@@ -211,10 +228,10 @@ TRIGGERS=$($PSQL -d wp_ext -At -c "SELECT c.relname || '.' || t.tgname FROM pg_t
 	WHERE c.relnamespace = 'workshoppilot'::regnamespace AND NOT t.tgisinternal
 	AND c.relname IN ('workshops', 'workshop_members', 'workshop_steps') ORDER BY 1")
 echo "triggers: $(echo $TRIGGERS)"
-declare -A gain offtps
-ontps=""
+declare -A gain offtps offcpu
+ontps=""; oncpu=""
 for r in $(seq "$TRIGGER_ROUNDS"); do
-	on=$(tps wp_ext "$WORK/life_ext.sql"); ontps="$ontps $on"
+	on=$(tps wp_ext "$WORK/life_ext.sql"); onc=$(last_cpu); ontps="$ontps $on"; oncpu="$oncpu $onc"
 	for t in $TRIGGERS ALL; do
 		if [ "$t" = ALL ]; then
 			dis="ALTER TABLE workshoppilot.workshop_steps DISABLE TRIGGER USER"
@@ -224,17 +241,18 @@ for r in $(seq "$TRIGGER_ROUNDS"); do
 			ena="ALTER TABLE workshoppilot.${t%%.*} ENABLE TRIGGER ${t#*.}"
 		fi
 		$PSQL -d wp_ext -c "$dis"
-		off=$(tps wp_ext "$WORK/life_ext.sql")
+		off=$(tps wp_ext "$WORK/life_ext.sql"); offc=$(last_cpu)
 		$PSQL -d wp_ext -c "$ena"
 		offtps[$t]="${offtps[$t]:-} $off"
+		offcpu[$t]="${offcpu[$t]:-} $(awk -v a="$onc" -v b="$offc" 'BEGIN { printf "%.1f", a - b }')"
 		gain[$t]="${gain[$t]:-} $(ratio "$off" "$on")"
 	done
 done
-printf '%-48s %10s %10s\n' "turned off" "median tps" "off/on"
-printf '%-48s %10.0f %10s\n' "(nothing: all triggers on)" "$(median "$ontps")" "1.000"
+printf '%-44s %10s %10s %22s\n' "turned off" "median tps" "off/on" "server CPU saved (us)"
+printf '%-44s %10.0f %10s %22s\n' "(nothing: all triggers on)" "$(median "$ontps")" "1.000" "($(median "$oncpu") per txn)"
 for t in $TRIGGERS ALL; do
 	label=$t; [ "$t" = ALL ] && label="all user triggers of workshop_steps"
-	printf '%-48s %10.0f %10s\n' "$label" "$(median "${offtps[$t]}")" "$(median "${gain[$t]}")"
+	printf '%-44s %10.0f %10s %22s\n' "$label" "$(median "${offtps[$t]}")" "$(median "${gain[$t]}")" "$(median "${offcpu[$t]}")"
 done
 ;; esac
 
@@ -248,39 +266,40 @@ cat >"$WORK/pk.sql" <<-'EOF'
 	\set k random(1, :n)
 	SELECT status FROM workshoppilot.workshops WHERE id = (SELECT id FROM public.pick WHERE n = :k);
 EOF
-rc=""; rk=""; rr=""
+rc=""; rk=""; rr=""; cr=""
 for r in $(seq "$ROUNDS"); do
 	if [ $((r % 2)) = 1 ]; then
-		k=$(tps wp_ext "$WORK/pk.sql"); c=$(tps wp_ext "$WORK/cs.sql")
+		k=$(tps wp_ext "$WORK/pk.sql"); kc=$(last_cpu); c=$(tps wp_ext "$WORK/cs.sql"); cc=$(last_cpu)
 	else
-		c=$(tps wp_ext "$WORK/cs.sql"); k=$(tps wp_ext "$WORK/pk.sql")
+		c=$(tps wp_ext "$WORK/cs.sql"); cc=$(last_cpu); k=$(tps wp_ext "$WORK/pk.sql"); kc=$(last_cpu)
 	fi
-	rc="$rc $c"; rk="$rk $k"; rr="$rr $(ratio "$c" "$k")"
-	echo "round $r: pk lookup $k tps, current_step $c tps, ratio $(ratio "$c" "$k")"
+	rc="$rc $c"; rk="$rk $k"; rr="$rr $(ratio "$c" "$k")"; cr="$cr $(ratio "$kc" "$cc")"
+	echo "round $r: pk lookup $k tps ($kc us server CPU per transaction), current_step $c tps ($cc us), TPS ratio $(ratio "$c" "$k"), CPU ratio pk/current_step $(ratio "$kc" "$cc")"
 done
 echo "median: pk lookup $(median "$rk") tps, current_step $(median "$rc") tps"
-echo "RATIO current_step / pk lookup (median of rounds) = $(median "$rr")   (target >= 0.95)"
+echo "RATIO current_step / pk lookup TPS (median of rounds) = $(median "$rr")   (target >= 0.95)"
+echo "RATIO pk lookup / current_step server CPU per transaction (median of rounds) = $(median "$cr")"
 ;; esac
 
 case " $PHASES " in *" 4 "*)
 echo "== 4. current step of all $N workshops in one query (server execution time, best of 5)"
-Q_C="SELECT w.id, workshoppilot.current_step(w.id) FROM workshoppilot.workshops w WHERE w.id ~ '^ws_[0-9]+\$'"
+Q_C="SELECT w.id, workshoppilot.current_step(w.id) FROM workshoppilot.workshops w"
 Q_LATERAL="SELECT w.id, (SELECT d.id FROM workshoppilot.step_definitions d
   WHERE NOT EXISTS (SELECT FROM workshoppilot.workshop_steps s
                     WHERE s.workshop_id = w.id AND s.step_id = d.id AND s.status = 'complete')
-  ORDER BY d.\"order\" LIMIT 1) FROM workshoppilot.workshops w WHERE w.id ~ '^ws_[0-9]+\$'"
+  ORDER BY d.\"order\" LIMIT 1) FROM workshoppilot.workshops w"
 Q_HASH="SELECT w.id, x.step FROM workshoppilot.workshops w LEFT JOIN (
   SELECT DISTINCT ON (w2.id) w2.id, d.id AS step
   FROM workshoppilot.workshops w2 CROSS JOIN workshoppilot.step_definitions d
   WHERE NOT EXISTS (SELECT FROM workshoppilot.workshop_steps s
                     WHERE s.workshop_id = w2.id AND s.step_id = d.id AND s.status = 'complete')
-  ORDER BY w2.id, d.\"order\") x ON x.id = w.id WHERE w.id ~ '^ws_[0-9]+\$'"
+  ORDER BY w2.id, d.\"order\") x ON x.id = w.id"
 Q_AGG="SELECT w.id, d.id FROM workshoppilot.workshops w
   LEFT JOIN (SELECT s.workshop_id, array_agg(s.step_id) AS done FROM workshoppilot.workshop_steps s
              WHERE s.status = 'complete' GROUP BY s.workshop_id) c ON c.workshop_id = w.id
   LEFT JOIN LATERAL (SELECT d.id FROM workshoppilot.step_definitions d
                      WHERE d.id <> ALL (coalesce(c.done, '{}')) ORDER BY d.\"order\" LIMIT 1) d ON true
-  WHERE w.id ~ '^ws_[0-9]+\$'"
+ "
 # only the loaded workshops (phases 1 and 2 added more); the answers must agree
 $PSQL -d wp_ext -c "DELETE FROM workshoppilot.workshops WHERE id !~ '^ws_[0-9]+\$'" -c "VACUUM ANALYZE"
 h() { echo "(SELECT md5(string_agg(id || ':' || coalesce(cs, '-'), ',' ORDER BY id)) FROM ($1) q(id, cs))"; }
