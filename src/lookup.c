@@ -51,8 +51,15 @@
  *	- An aborted (sub)transaction that changed step_definitions replays its
  *	  invalidations locally at abort, which drops a copy that saw them.
  *
- * Locking: AccessShareLock on every relation read, held to transaction end
- * as usual.
+ * For the lifecycle trigger (src/steps_trigger.c) it also locks a workshop
+ * row FOR NO KEY UPDATE and tells whether every step of a workshop is
+ * complete, both with the latest snapshot, as the trigger's SQL queries did,
+ * without planning or executing SQL (WpLookupLockWorkshop,
+ * WpLookupAllStepsComplete); they decline when privileges or row-level
+ * security would make the SQL behave differently.
+ *
+ * Locking: AccessShareLock on every relation read (RowShareLock on
+ * workshops when locking a row), held to transaction end as usual.
  */
 #include "postgres.h"
 
