@@ -4,6 +4,8 @@
 #
 # Usage:  PG_CONFIG=/path/to/pg_config test/bench/write_path_bench.sh
 #   ROUNDS=5 DURATION=5 TRIGGER_ROUNDS=3 CLIENTS=2 PORT=55490 PHASES="1 2 3 4"
+#   BASE_PG_CONFIG=/other/pg_config   also run another build of the extension
+#                                     (e.g. the last release) in phase 1
 #
 # Not part of the test suite.  Starts its own throwaway server from the
 # PG_CONFIG tree (install the extension there first: make install
@@ -33,7 +35,9 @@
 #      outputs, END), pgbench -M prepared -c CLIENTS -j CLIENTS, ROUNDS
 #      rounds of DURATION seconds, plain and extension alternating (the
 #      order swapped every round); the ratio is taken within each round and
-#      the median reported.
+#      the median reported; then the same rounds with plain and extension
+#      running at the same time (and the BASE_PG_CONFIG build with them),
+#      which see the same background load at every moment.
 #   2. per trigger: every non-internal trigger on the tables the transaction
 #      writes (workshops, workshop_members, workshop_steps), found in
 #      pg_trigger (so triggers added later are included), disabled one at a
@@ -71,8 +75,13 @@ if [ "$(id -u)" = 0 ]; then
 else
 	as_pg() { "$@"; }
 fi
+BASE_PG_CONFIG=${BASE_PG_CONFIG:-}
+BPORT=$((PORT + 1))
 stop() {
 	as_pg "$BIN/pg_ctl" -D "$WORK/data" -m fast stop >/dev/null 2>&1 || true
+	if [ -n "$BASE_PG_CONFIG" ]; then
+		as_pg "$($BASE_PG_CONFIG --bindir)/pg_ctl" -D "$WORK/bdata" -m fast stop >/dev/null 2>&1 || true
+	fi
 	rm -rf "$WORK"
 }
 trap stop EXIT
@@ -80,6 +89,15 @@ as_pg "$BIN/initdb" -D "$WORK/data" -U postgres -A trust --no-sync --encoding=UT
 as_pg "$BIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w -o "-k $WORK -p $PORT -c listen_addresses= \
 	-c shared_buffers=1GB -c synchronous_commit=off -c max_wal_size=8GB -c checkpoint_timeout=30min \
 	-c autovacuum=off -c jit=off -c shared_preload_libraries=pg_stat_statements" start >/dev/null
+if [ -n "$BASE_PG_CONFIG" ]; then
+	# a second server with another build of the extension (e.g. the previous
+	# release), same settings, for the simultaneous rounds of phase 1
+	BBIN=$($BASE_PG_CONFIG --bindir)
+	as_pg "$BBIN/initdb" -D "$WORK/bdata" -U postgres -A trust --no-sync --encoding=UTF8 --locale=C >"$WORK/binitdb.log"
+	as_pg "$BBIN/pg_ctl" -D "$WORK/bdata" -l "$WORK/bserver.log" -w -o "-k $WORK -p $BPORT -c listen_addresses= \
+		-c shared_buffers=1GB -c synchronous_commit=off -c max_wal_size=8GB -c checkpoint_timeout=30min \
+		-c autovacuum=off -c jit=off -c shared_preload_libraries=pg_stat_statements" start >/dev/null
+fi
 export PGHOST=$WORK PGPORT=$PORT PGUSER=postgres
 PSQL="$BIN/psql -X -q -v ON_ERROR_STOP=1"
 PGBENCH="$BIN/pgbench"
@@ -94,13 +112,14 @@ children_cpu() { awk '{ print $16 + $17 }' "/proc/$(head -1 "$WORK/data/postmast
 tps() {	# tps DB FILE [DURATION]: prints TPS; sets LAST_CPU_US (server CPU us per transaction)
 	local c0 c1 out
 	c0=$(children_cpu)
-	out=$($PGBENCH -n -M prepared -c "$CLIENTS" -j "$CLIENTS" -T "${3:-$DURATION}" -D n="$N" -f "$2" "$1" 2>"$WORK/pgbench.err") ||
-		{ cat "$WORK/pgbench.err" >&2; exit 1; }
+	out=$($PGBENCH -n -M prepared -c "$CLIENTS" -j "$CLIENTS" -T "${3:-$DURATION}" -D n="$N" -f "$2" "$1" 2>"$WORK/pgbench.err.$BASHPID") ||
+		{ cat "$WORK/pgbench.err.$BASHPID" >&2; exit 1; }
 	sleep 0.2	# let the postmaster reap the backends
 	c1=$(children_cpu)
 	local txns
 	txns=$(echo "$out" | sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p')
-	awk -v a="$c0" -v b="$c1" -v t="$txns" -v hz="$TICKS" 'BEGIN { printf "%.1f\n", (b - a) * 1e6 / hz / t }' >"$WORK/last_cpu"
+	awk -v a="$c0" -v b="$c1" -v t="$txns" -v hz="$TICKS" 'BEGIN { printf "%.1f\n", (b - a) * 1e6 / hz / t }' >"$WORK/last_cpu.$BASHPID"
+	mv "$WORK/last_cpu.$BASHPID" "$WORK/last_cpu"
 	echo "$out" | sed -n 's/^tps = \([0-9.]*\) .*/\1/p'
 }
 last_cpu() { cat "$WORK/last_cpu"; }
@@ -111,10 +130,17 @@ echo "== loading $N workshops, $N members, $((N * 10)) step rows into wp_ext and
 $PSQL -d postgres -c "CREATE DATABASE wp_ext" -c "CREATE DATABASE wp_plain"
 $PSQL -d wp_plain -f "$FIXTURE" >/dev/null
 $PSQL -d wp_ext -c "CREATE EXTENSION workshoppilot"
+targets="$PORT:wp_ext $PORT:wp_plain"
+if [ -n "$BASE_PG_CONFIG" ]; then
+	PGPORT=$BPORT $PSQL -d postgres -c "CREATE DATABASE wp_ext"
+	PGPORT=$BPORT $PSQL -d wp_ext -c "CREATE EXTENSION workshoppilot"
+	targets="$targets $BPORT:wp_ext"
+	echo "base build for the simultaneous rounds: $BASE_PG_CONFIG (server on port $BPORT)"
+fi
 $PSQL -d wp_ext -At -c "COPY (SELECT id, \"order\", name, description, prompt_template FROM workshoppilot.step_definitions) TO STDOUT" |
 	$PSQL -d wp_plain -c "COPY workshoppilot.step_definitions (id, \"order\", name, description, prompt_template) FROM STDIN"
-for db in wp_ext wp_plain; do
-	$PSQL -d "$db" <<-SQL
+for t in $targets; do
+	PGPORT=${t%%:*} $PSQL -d "${t#*:}" <<-SQL
 		-- bulk load without the row triggers; the rows are consistent by construction
 		SET session_replication_role = replica;
 		INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea, status)
@@ -219,7 +245,32 @@ for r in $(seq "$ROUNDS"); do
 done
 echo "median: plain $(median "$rp") tps, $(median "$cp") us server CPU per transaction; extension $(median "$re") tps, $(median "$ce") us"
 echo "RATIO lifecycle extension / plain TPS (median of rounds) = $(median "$rr")   (target >= 0.90)"
-echo "RATIO lifecycle plain / extension server CPU per transaction (median of rounds) = $(median "$cr")   (the same ratio without the other jobs' noise)"
+echo "RATIO lifecycle plain / extension server CPU per transaction (median of rounds) = $(median "$cr")"
+# The same, with plain and extension running at the same time (CLIENTS
+# clients each): both see the same background load at every moment, so the
+# ratio does not drift with the other jobs on the machine.
+# With BASE_PG_CONFIG, the base build's extension runs at the same time too.
+rs=""; rb=""
+for r in $(seq "$ROUNDS"); do
+	tps wp_plain "$WORK/life_plain.sql" >"$WORK/sim_plain" &
+	tps wp_ext "$WORK/life_ext.sql" >"$WORK/sim_ext" &
+	if [ -n "$BASE_PG_CONFIG" ]; then
+		PGPORT=$BPORT tps wp_ext "$WORK/life_ext.sql" >"$WORK/sim_base" &
+	fi
+	wait
+	p=$(cat "$WORK/sim_plain"); e=$(cat "$WORK/sim_ext")
+	rs="$rs $(ratio "$e" "$p")"
+	line="simultaneous round $r: plain $p tps, extension $e tps, ratio $(ratio "$e" "$p")"
+	if [ -n "$BASE_PG_CONFIG" ]; then
+		b=$(cat "$WORK/sim_base"); rb="$rb $(ratio "$b" "$p")"
+		line="$line; base build $b tps, ratio $(ratio "$b" "$p")"
+	fi
+	echo "$line"
+done
+echo "RATIO lifecycle extension / plain TPS, running simultaneously (median of rounds) = $(median "$rs")"
+if [ -n "$BASE_PG_CONFIG" ]; then
+	echo "RATIO lifecycle base build / plain TPS, running simultaneously (median of rounds) = $(median "$rb")"
+fi
 ;; esac
 
 case " $PHASES " in *" 2 "*)
