@@ -400,12 +400,19 @@ apply_after(TriggerData *trigdata, HeapTuple oldtuple, HeapTuple newtuple)
 	if (reedit)
 	{
 		spi_connect(&connected);
+
+		/*
+		 * The status test is written as an expression so that no plan can
+		 * use workshop_steps_status_idx: a generic plan chosen while few
+		 * rows were complete would otherwise scan every complete row of
+		 * the table for one workshop.
+		 */
 		if (plan_cascade == NULL)
 			plan_cascade = keep_plan("UPDATE workshoppilot.workshop_steps s"
 									 " SET status = 'needs_regeneration'"
 									 " FROM workshoppilot.step_definitions d"
 									 " WHERE s.workshop_id OPERATOR(pg_catalog.=) $1"
-									 " AND s.status OPERATOR(pg_catalog.=) 'complete'"
+									 " AND (s.status OPERATOR(pg_catalog.||) '') OPERATOR(pg_catalog.=) 'complete'"
 									 " AND d.id OPERATOR(pg_catalog.=) s.step_id"
 									 " AND d.\"order\" OPERATOR(pg_catalog.>) (SELECT me.\"order\""
 									 "  FROM workshoppilot.step_definitions me"
