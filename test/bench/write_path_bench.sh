@@ -110,16 +110,17 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 TICKS=$(getconf CLK_TCK)
 children_cpu() { awk '{ print $16 + $17 }' "/proc/$(head -1 "$WORK/data/postmaster.pid")/stat"; }
 tps() {	# tps DB FILE [DURATION]: prints TPS; sets LAST_CPU_US (server CPU us per transaction)
-	local c0 c1 out
+	local c0 c1 out err
 	c0=$(children_cpu)
-	out=$($PGBENCH -n -M prepared -c "$CLIENTS" -j "$CLIENTS" -T "${3:-$DURATION}" -D n="$N" -f "$2" "$1" 2>"$WORK/pgbench.err.$BASHPID") ||
-		{ cat "$WORK/pgbench.err.$BASHPID" >&2; exit 1; }
+	err=$(mktemp "$WORK/pgbench.err.XXXXXX")
+	out=$($PGBENCH -n -M prepared -c "$CLIENTS" -j "$CLIENTS" -T "${3:-$DURATION}" -D n="$N" -f "$2" "$1" 2>"$err") ||
+		{ cat "$err" >&2; exit 1; }
 	sleep 0.2	# let the postmaster reap the backends
 	c1=$(children_cpu)
 	local txns
 	txns=$(echo "$out" | sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p')
-	awk -v a="$c0" -v b="$c1" -v t="$txns" -v hz="$TICKS" 'BEGIN { printf "%.1f\n", (b - a) * 1e6 / hz / t }' >"$WORK/last_cpu.$BASHPID"
-	mv "$WORK/last_cpu.$BASHPID" "$WORK/last_cpu"
+	# (meaningless for the simultaneous rounds, which do not read it)
+	awk -v a="$c0" -v b="$c1" -v t="$txns" -v hz="$TICKS" 'BEGIN { printf "%.1f\n", (b - a) * 1e6 / hz / t }' >"$WORK/last_cpu"
 	echo "$out" | sed -n 's/^tps = \([0-9.]*\) .*/\1/p'
 }
 last_cpu() { cat "$WORK/last_cpu"; }
