@@ -43,7 +43,8 @@
 -- expression of one constant per value, which PostgreSQL reads back from
 -- its text form and simplifies again for every INSERT and UPDATE statement
 -- (about 5 % of the app's write transaction).  The same check written with
--- one array constant reads back in about half the time.  Same names, same
+-- one array constant is about 40 % shorter in that form and costs about a
+-- third less (5.5 % -> 3.8 % of the transaction in a profile).  Same names, same
 -- values, same errors; a constraint another section has already changed is
 -- left as it is.
 DO $write_path$
