@@ -53,6 +53,7 @@ REGRESS = \
 	jsonschema_regex \
 	jsonschema_format \
 	step_outputs \
+	write_path \
 	build_packs \
 	contracts \
 	drop_guard \
@@ -64,7 +65,8 @@ ISOLATION = \
 	step_complete_race \
 	step_reedit_race \
 	step_definitions_invalidation \
-	step_outputs_invalidation
+	step_outputs_invalidation \
+	lifecycle_lock_isolation
 ISOLATION_OPTS = --inputdir=test --load-extension=workshoppilot
 
 PROVE_TESTS ?= test/t/*.pl

@@ -49,6 +49,7 @@
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "port.h"
+#include "port/pg_bitutils.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
@@ -207,30 +208,22 @@ append_base36_uint64(char *dst, uint64 v)
 }
 
 /*
- * digest_to_base36
- *		Write the 64-byte digest, read as a big-endian unsigned integer, in
- *		lower-case base36 without leading zeros into buf (of
- *		BASE36_DIGEST_BUFSIZE bytes, not NUL-terminated).  Return a pointer to
- *		the first digit inside buf and set *ndigits (1 to 100; "0" for zero).
+ * limbs_to_base36
+ *		Write the number held in limbs[first .. 15] (32-bit limbs, most
+ *		significant first; the array is destroyed) in lower-case base36
+ *		without leading zeros into buf (of BASE36_DIGEST_BUFSIZE bytes, not
+ *		NUL-terminated).  Return a pointer to the first digit inside buf and
+ *		set *ndigits (1 to 100; "0" for zero).
  *
- * The number is held as 16 32-bit limbs, most significant first, and divided
- * by 36^6 repeatedly; each remainder gives six digits.  Dividing a 64-bit
- * value by the constant 36^6 compiles to a multiplication, and the leading
- * zero limbs are skipped, so this costs about 140 multiply steps.
+ * The number is divided by 36^6 repeatedly; each remainder gives six
+ * digits.  Dividing a 64-bit value by the constant 36^6 compiles to a
+ * multiplication, and the leading zero limbs are skipped.
  */
 static const char *
-digest_to_base36(const unsigned char *digest, char *buf, int *ndigits)
+limbs_to_base36(uint32 *limbs, int first, char *buf, int *ndigits)
 {
-	uint32		limbs[16];
-	int			first = 0;
 	int			pos = BASE36_DIGEST_BUFSIZE;
 	int			i;
-
-	for (i = 0; i < 16; i++)
-		limbs[i] = ((uint32) digest[4 * i] << 24) |
-			((uint32) digest[4 * i + 1] << 16) |
-			((uint32) digest[4 * i + 2] << 8) |
-			(uint32) digest[4 * i + 3];
 
 	while (first < 16 && limbs[first] == 0)
 		first++;
@@ -264,11 +257,121 @@ digest_to_base36(const unsigned char *digest, char *buf, int *ndigits)
 		pos++;
 	if (pos == BASE36_DIGEST_BUFSIZE)
 	{
-		/* the digest was zero: BigInt 0 is written "0" */
+		/* the number was zero: BigInt 0 is written "0" */
 		buf[--pos] = '0';
 	}
 	*ndigits = BASE36_DIGEST_BUFSIZE - pos;
 	return buf + pos;
+}
+
+/*
+ * digest_limbs
+ *		The 64-byte digest, read as a big-endian unsigned integer, as 16
+ *		32-bit limbs, most significant first.
+ */
+static void
+digest_limbs(const unsigned char *digest, uint32 *limbs)
+{
+	int			i;
+
+	for (i = 0; i < 16; i++)
+		limbs[i] = ((uint32) digest[4 * i] << 24) |
+			((uint32) digest[4 * i + 1] << 16) |
+			((uint32) digest[4 * i + 2] << 8) |
+			(uint32) digest[4 * i + 3];
+}
+
+/*
+ * digest_to_base36
+ *		Write the 64-byte digest, read as a big-endian unsigned integer, in
+ *		lower-case base36 without leading zeros into buf (see
+ *		limbs_to_base36, which this returns).
+ */
+static const char *
+digest_to_base36(const unsigned char *digest, char *buf, int *ndigits)
+{
+	uint32		limbs[16];
+
+	digest_limbs(digest, limbs);
+	return limbs_to_base36(limbs, 0, buf, ndigits);
+}
+
+/* 9^10, the largest power of 9 below 2^32 */
+#define NINE_POW_10 UINT64CONST(3486784401)
+
+/*
+ * digest_to_base36_prefix
+ *		Like digest_to_base36, but an id needs only the first few digits:
+ *		writes a prefix of the digest's base36 digits that has at least
+ *		`need` digits (all of them when the number has fewer), setting
+ *		*ndigits to the prefix's length.
+ *
+ * The first D - m digits of a D-digit number N are the digits of
+ * floor(N / 36^m), for any m <= D - need.  Since 36^m = 2^(2m) * 9^m, that
+ * is floor(floor(N / 2^(2m)) / 9^m): a right shift by 2m bits, then m / 10
+ * divisions by 9^10 (m is chosen a multiple of 10), each a multiplication
+ * per remaining limb, on a number that shrinks by 32 bits per division.
+ * Only the quotient, of about need + 10 digits, is then converted.  D is
+ * bounded from below by the bit length b of N: N >= 2^(b-1), so
+ * D - 1 >= floor((b - 1) / log2(36)); the bound is computed with a divisor
+ * slightly above log2(36) = 5.16992500..., so it never exceeds the true
+ * value.  About half the work of converting all 100 digits.
+ */
+static const char *
+digest_to_base36_prefix(const unsigned char *digest, int need, char *buf,
+						int *ndigits)
+{
+	uint32		limbs[16];
+	int			first = 0;
+	int			bits;
+	int			dlow;
+	int			m;
+	int			shift;
+	int			i;
+	int			k;
+
+	digest_limbs(digest, limbs);
+	while (first < 16 && limbs[first] == 0)
+		first++;
+	if (first == 16)
+		return limbs_to_base36(limbs, first, buf, ndigits);
+	bits = 32 * (16 - first) - (31 - pg_leftmost_one_pos32(limbs[first]));
+	dlow = (int) (((int64) (bits - 1) * 100000000) / 516992501) + 1;
+	m = (dlow - need) / 10 * 10;
+	if (m <= 0)
+		return limbs_to_base36(limbs, first, buf, ndigits);
+
+	/* limbs >>= 2m bits */
+	shift = 2 * m;
+	k = shift / 32;
+	shift %= 32;
+	for (i = 15; i >= 0; i--)
+	{
+		int			src = i - k;
+		uint32		lo = src >= 0 ? limbs[src] : 0;
+		uint32		hi = src - 1 >= 0 ? limbs[src - 1] : 0;
+
+		limbs[i] = shift == 0 ? lo : (lo >> shift) | (hi << (32 - shift));
+	}
+	first = 0;
+
+	/* limbs /= 9^m, in steps of 9^10 */
+	for (k = 0; k < m / 10; k++)
+	{
+		uint64		rem = 0;
+
+		while (first < 16 && limbs[first] == 0)
+			first++;
+		for (i = first; i < 16; i++)
+		{
+			uint64		cur = (rem << 32) | limbs[i];
+			uint64		q = cur / NINE_POW_10;
+
+			rem = cur - q * NINE_POW_10;
+			limbs[i] = (uint32) q;
+		}
+	}
+	return limbs_to_base36(limbs, first, buf, ndigits);
 }
 
 /*
@@ -298,8 +401,14 @@ cuid2_body(const char *input, Size len, int length, char *dst)
 {
 	char		buf[BASE36_DIGEST_BUFSIZE];
 	int			ndigits;
-	const char *digits = cuid2_hash_digits(input, len, buf, &ndigits);
-	int			n = Min(length - 1, Max(ndigits - 2, 0));
+	unsigned char digest[WP_SHA3_512_DIGEST_LENGTH];
+	const char *digits;
+	int			n;
+
+	/* the first length + 1 digits suffice (see digest_to_base36_prefix) */
+	WpSha3_512((const unsigned char *) input, len, digest);
+	digits = digest_to_base36_prefix(digest, length + 1, buf, &ndigits);
+	n = Min(length - 1, Max(ndigits - 2, 0));
 
 	if (n > 0)
 		memcpy(dst, digits + 2, n);

@@ -51,8 +51,15 @@
  *	- An aborted (sub)transaction that changed step_definitions replays its
  *	  invalidations locally at abort, which drops a copy that saw them.
  *
- * Locking: AccessShareLock on every relation read, held to transaction end
- * as usual.
+ * For the lifecycle trigger (src/steps_trigger.c) it also locks a workshop
+ * row FOR NO KEY UPDATE and tells whether every step of a workshop is
+ * complete, both with the latest snapshot, as the trigger's SQL queries did,
+ * without planning or executing SQL (WpLookupLockWorkshop,
+ * WpLookupAllStepsComplete); they decline when privileges or row-level
+ * security would make the SQL behave differently.
+ *
+ * Locking: AccessShareLock on every relation read (RowShareLock on
+ * workshops when locking a row), held to transaction end as usual.
  */
 #include "postgres.h"
 
@@ -62,18 +69,22 @@
 #include "access/skey.h"
 #include "access/stratnum.h"
 #include "access/table.h"
+#include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "commands/trigger.h"
+#include "executor/tuptable.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/rls.h"
 #include "utils/snapmgr.h"
 
 #include "workshoppilot.h"
@@ -103,6 +114,7 @@ typedef struct WpLookupOids
 	AttrNumber	defs_order_att;
 	AttrNumber	steps_step_id_att;
 	AttrNumber	steps_status_att;
+	AttrNumber	workshops_status_att;
 } WpLookupOids;
 
 static MemoryContext WpLookupContext = NULL;
@@ -262,6 +274,7 @@ ensure_oids(void)
 	o.defs_order_att = lookup_attnum(o.step_definitions, WP_STEP_DEFINITIONS_TABLE, "order");
 	o.steps_step_id_att = lookup_attnum(o.workshop_steps, WP_WORKSHOP_STEPS_TABLE, "step_id");
 	o.steps_status_att = lookup_attnum(o.workshop_steps, WP_WORKSHOP_STEPS_TABLE, "status");
+	o.workshops_status_att = lookup_attnum(o.workshops, WP_WORKSHOPS_TABLE, "status");
 
 	/*
 	 * An invalidation accepted by the catalog lookups above may have
@@ -573,21 +586,22 @@ text_key(ScanKey key, Relation index, AttrNumber heap_attno, text *value)
 }
 
 /*
- * WpLookupStepProgress
+ * step_progress
  *		Fills *progress for the workshop with id workshop_id, reading with
- *		the caller's snapshot through one index probe (two when the workshop has no step rows).  A step counts as
- *		complete only if its row says 'complete'; a missing row is
- *		not_started; rows whose step is not (or no longer) defined are
- *		ignored.  current_id is a copy in the caller's memory context, NULL
- *		when every step is complete.  Raises 42704 for an unknown workshop
- *		and 55000 when the extension is missing.
+ *		snapshot through one index probe of workshop_steps_workshop_id_idx.
+ *		A step counts as complete only if its row says 'complete'; a missing
+ *		row is not_started; rows whose step is not (or no longer) defined
+ *		are ignored.  current_id is a copy in the caller's memory context,
+ *		NULL when every step is complete.  When the workshop has no step
+ *		rows and must_exist is set, a second probe on workshops_pkey raises
+ *		42704 for an unknown workshop.  Requires valid OIDs.
  */
-void
-WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
+static void
+step_progress(text *workshop_id, Snapshot snapshot, bool must_exist,
+			  WpStepProgress *progress)
 {
 	Relation	steps;
 	Relation	steps_idx;
-	Snapshot	snapshot = current_snapshot();
 	ScanKeyData key;
 	SysScanDesc scan;
 	HeapTuple	tuple;
@@ -597,16 +611,6 @@ WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
 	bool		complete_buf[32];
 	bool	   *complete;
 	int			i;
-
-	/*
-	 * Process pending invalidations now, not only when a lock is first
-	 * taken: in a READ COMMITTED transaction that already holds the locks, a
-	 * later statement's snapshot may see a committed change to
-	 * step_definitions whose invalidation would otherwise wait for the next
-	 * transaction.  With nothing pending this is a single flag test.
-	 */
-	AcceptInvalidationMessages();
-	ensure_oids();
 
 	/*
 	 * Lock first: acquiring a lock may accept invalidations (which only
@@ -666,7 +670,7 @@ WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
 	 * second probe, on workshops_pkey, to tell "no progress yet" from "no
 	 * such workshop".
 	 */
-	if (nrows == 0)
+	if (nrows == 0 && must_exist)
 	{
 		Relation	workshops = table_open(oids.workshops, AccessShareLock);
 		Relation	workshops_pkey = index_open(oids.workshops_pkey, AccessShareLock);
@@ -700,6 +704,190 @@ WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
 
 	index_close(steps_idx, NoLock);
 	table_close(steps, NoLock);
+}
+
+/*
+ * WpLookupStepProgress
+ *		Fills *progress for the workshop with id workshop_id, reading with
+ *		the caller's snapshot through one index probe (two when the workshop
+ *		has no step rows); see step_progress.  Raises 42704 for an unknown
+ *		workshop and 55000 when the extension is missing.
+ */
+void
+WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
+{
+	Snapshot	snapshot = current_snapshot();
+
+	/*
+	 * Process pending invalidations now, not only when a lock is first
+	 * taken: in a READ COMMITTED transaction that already holds the locks, a
+	 * later statement's snapshot may see a committed change to
+	 * step_definitions whose invalidation would otherwise wait for the next
+	 * transaction.  With nothing pending this is a single flag test.
+	 */
+	AcceptInvalidationMessages();
+	ensure_oids();
+	step_progress(workshop_id, snapshot, true, progress);
+}
+
+/*
+ * may_read_directly
+ *		Whether the current user may read (and, with update, lock) relid
+ *		exactly as a plain query would let it, without row-level security
+ *		in the way: table-level SELECT (and UPDATE) privilege and RLS not
+ *		applying.  Callers that get false run the equivalent SQL instead, so
+ *		that privileges and policies act exactly as they would on the query.
+ */
+static bool
+may_read_directly(Oid relid, bool update)
+{
+	Oid			user = GetUserId();
+
+	if (pg_class_aclcheck(relid, user, ACL_SELECT) != ACLCHECK_OK)
+		return false;
+	if (update && pg_class_aclcheck(relid, user, ACL_UPDATE) != ACLCHECK_OK)
+		return false;
+	return check_enable_rls(relid, InvalidOid, true) == RLS_NONE;
+}
+
+/*
+ * WpLookupLockWorkshop
+ *		What "SELECT w.status FROM workshoppilot.workshops w WHERE w.id = $1
+ *		FOR NO KEY UPDATE", run through SPI with the latest snapshot (after a
+ *		command counter increment), does, without planning or executing a
+ *		query: one probe of workshops_pkey with the latest snapshot, then the
+ *		row lock, waiting for a concurrent holder and following its update
+ *		chain in READ COMMITTED (40001 at REPEATABLE READ or above when the
+ *		row was updated or deleted concurrently, as the executor raises).
+ *		Returns false, doing nothing, when the current user's privileges or
+ *		row-level security on workshops require the query instead; otherwise
+ *		sets *status to the locked row's status (palloc'd C string) or NULL
+ *		when there is no such (visible) row, and returns true.
+ */
+bool
+WpLookupLockWorkshop(text *workshop_id, char **status)
+{
+	Relation	rel;
+	Relation	pkey;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	ItemPointerData tid;
+	bool		found;
+	Snapshot	snapshot;
+	TupleTableSlot *slot;
+	TM_FailureData tmfd;
+	TM_Result	res;
+	AttrNumber	id_att;
+	AttrNumber	status_att;
+	bool		isnull;
+	Datum		d;
+
+	AcceptInvalidationMessages();
+	ensure_oids();
+	if (!may_read_directly(oids.workshops, true))
+		return false;
+
+	/* the plan's locks: RowShareLock on the table, its index for reading */
+	rel = table_open(oids.workshops, RowShareLock);
+	pkey = index_open(oids.workshops_pkey, AccessShareLock);
+	if (!oids_valid)
+		ensure_oids();
+	id_att = pkey->rd_index->indkey.values[0];
+	status_att = oids.workshops_status_att;
+
+	CommandCounterIncrement();
+	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	text_key(&key, pkey, id_att, workshop_id);
+	scan = systable_beginscan_ordered(rel, pkey, snapshot, 1, &key);
+	tuple = systable_getnext_ordered(scan, ForwardScanDirection);
+	found = HeapTupleIsValid(tuple);
+	if (found)
+		tid = tuple->t_self;
+	systable_endscan_ordered(scan);
+
+	*status = NULL;
+	if (found)
+	{
+		slot = table_slot_create(rel, NULL);
+		res = table_tuple_lock(rel, &tid, snapshot, slot,
+							   GetCurrentCommandId(true),
+							   LockTupleNoKeyExclusive, LockWaitBlock,
+							   IsolationUsesXactSnapshot() ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION,
+							   &tmfd);
+		switch (res)
+		{
+			case TM_Ok:
+				if (tmfd.traversed)
+				{
+					/* a newer version: recheck the qual, as EvalPlanQual does */
+					d = slot_getattr(slot, id_att, &isnull);
+					if (isnull || !DatumGetBool(DirectFunctionCall2Coll(texteq,
+																		pkey->rd_indcollation[0],
+																		d, PointerGetDatum(workshop_id))))
+						break;
+				}
+				d = slot_getattr(slot, status_att, &isnull);
+				if (!isnull)
+					*status = TextDatumGetCString(d);
+				else
+					*status = NULL;
+				break;
+			case TM_SelfModified:
+				/* changed by this very command after our snapshot: skipped */
+				break;
+			case TM_Updated:
+				if (IsolationUsesXactSnapshot())
+					ereport(ERROR,
+							(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+							 errmsg("could not serialize access due to concurrent update")));
+				elog(ERROR, "unexpected table_tuple_lock status: %u", res);
+				break;
+			case TM_Deleted:
+				if (IsolationUsesXactSnapshot())
+					ereport(ERROR,
+							(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+							 errmsg("could not serialize access due to concurrent delete")));
+				/* gone: like a row the query no longer finds */
+				break;
+			default:
+				elog(ERROR, "unrecognized table_tuple_lock status: %u", res);
+		}
+		ExecDropSingleTupleTableSlot(slot);
+	}
+	UnregisterSnapshot(snapshot);
+	index_close(pkey, NoLock);
+	table_close(rel, NoLock);
+	return true;
+}
+
+/*
+ * WpLookupAllStepsComplete
+ *		What "SELECT NOT EXISTS (a step definition without a complete row of
+ *		the workshop)", run through SPI with the latest snapshot (after a
+ *		command counter increment), answers, read directly: true when every
+ *		step definition has a complete row for the workshop (and when there
+ *		are none).  Returns false in *allowed, doing nothing, when the
+ *		current user's privileges or row-level security on step_definitions
+ *		or workshop_steps require the query instead.
+ */
+bool
+WpLookupAllStepsComplete(text *workshop_id, bool *allowed)
+{
+	Snapshot	snapshot;
+	WpStepProgress progress;
+
+	AcceptInvalidationMessages();
+	ensure_oids();
+	*allowed = may_read_directly(oids.step_definitions, false) &&
+		may_read_directly(oids.workshop_steps, false);
+	if (!*allowed)
+		return false;
+	CommandCounterIncrement();
+	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	step_progress(workshop_id, snapshot, false, &progress);
+	UnregisterSnapshot(snapshot);
+	return progress.completed == progress.total;
 }
 
 PG_FUNCTION_INFO_V1(wp_step_definitions_invalidate);

@@ -34,7 +34,10 @@
  * Concurrency: before reading or writing other rows, lifecycle_after locks
  * the workshop row FOR NO KEY UPDATE (which does not conflict with the
  * FOR KEY SHARE of foreign key checks), then reads with the latest snapshot,
- * as the foreign key triggers do.  Step writes of one workshop therefore
+ * as the foreign key triggers do.  The lock and the "every step complete"
+ * check are done directly (src/lookup.c: one index probe each, no SQL) when
+ * the role's table privileges allow them and no row-level security applies;
+ * otherwise, and for the cascade and the status write, SPI runs the SQL.  Step writes of one workshop therefore
  * serialise at this point: a re-edit racing with the completion of a later
  * step either sees that step complete (and marks it needs_regeneration) or
  * the completion runs after the re-edit has committed and sees its result.
@@ -245,18 +248,79 @@ run_latest(SPIPlanPtr plan, Datum *args, int expected)
 }
 
 /*
+ * spi_connect / spi_finish
+ *		SPI is entered only for the rare steps that need the executor (the
+ *		cascade, a status write) or when privileges or row-level security
+ *		require the plain queries; *connected tracks it.
+ */
+static void
+spi_connect(bool *connected)
+{
+	if (*connected)
+		return;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	*connected = true;
+}
+
+static void
+spi_finish(bool *connected)
+{
+	if (*connected)
+		SPI_finish();
+	*connected = false;
+}
+
+/*
  * lock_workshop
- *		Locks the workshop row and returns its status as a palloc'd C
- *		string in the SPI context, or NULL when the row does not exist
- *		(being deleted in this transaction, for instance).
+ *		Locks the workshop row FOR NO KEY UPDATE and returns its status as a
+ *		palloc'd C string, or NULL when the row does not exist (being
+ *		deleted in this transaction, for instance).  Done directly
+ *		(WpLookupLockWorkshop) unless the user's privileges or row-level
+ *		security on workshops call for the query through SPI.
  */
 static char *
-lock_workshop(Datum workshop_id)
+lock_workshop(Datum workshop_id, bool *connected)
 {
+	char	   *status;
+
+	if (WpLookupLockWorkshop(DatumGetTextPP(workshop_id), &status))
+		return status;
+	spi_connect(connected);
+	if (plan_lock == NULL)
+		plan_lock = keep_plan("SELECT w.status FROM workshoppilot.workshops w"
+							  " WHERE w.id OPERATOR(pg_catalog.=) $1 FOR NO KEY UPDATE", 1);
 	run_latest(plan_lock, &workshop_id, SPI_OK_SELECT);
 	if (SPI_processed == 0)
 		return NULL;
 	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+}
+
+/*
+ * all_steps_complete
+ *		Whether every step definition has a complete row of the workshop,
+ *		read with the latest snapshot: directly (WpLookupAllStepsComplete)
+ *		unless privileges or row-level security call for the query.
+ */
+static bool
+all_steps_complete(Datum *args, bool *connected)
+{
+	bool		allowed;
+	bool		result = WpLookupAllStepsComplete(DatumGetTextPP(args[0]), &allowed);
+	bool		isnull;
+
+	if (allowed)
+		return result;
+	spi_connect(connected);
+	if (plan_all_complete == NULL)
+		plan_all_complete = keep_plan("SELECT NOT EXISTS (SELECT FROM workshoppilot.step_definitions d"
+									  " WHERE NOT EXISTS (SELECT FROM workshoppilot.workshop_steps s"
+									  "  WHERE s.workshop_id OPERATOR(pg_catalog.=) $1"
+									  "  AND s.step_id OPERATOR(pg_catalog.=) d.id"
+									  "  AND s.status OPERATOR(pg_catalog.=) 'complete'))", 1);
+	run_latest(plan_all_complete, args, SPI_OK_SELECT);
+	return DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+									  SPI_tuptable->tupdesc, 1, &isnull));
 }
 
 /*
@@ -287,6 +351,7 @@ apply_after(TriggerData *trigdata, HeapTuple oldtuple, HeapTuple newtuple)
 	bool		isnull;
 	char	   *status;
 	const char *target;
+	bool		connected = false;
 
 	if (oldtuple)
 		old_status = heap_getattr(oldtuple, status_att, tupdesc, &old_null);
@@ -324,48 +389,41 @@ apply_after(TriggerData *trigdata, HeapTuple oldtuple, HeapTuple newtuple)
 	if (isnull)
 		return;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (plan_lock == NULL)
-		plan_lock = keep_plan("SELECT w.status FROM workshoppilot.workshops w"
-							  " WHERE w.id OPERATOR(pg_catalog.=) $1 FOR NO KEY UPDATE", 1);
-	if (plan_cascade == NULL)
-		plan_cascade = keep_plan("UPDATE workshoppilot.workshop_steps s"
-								 " SET status = 'needs_regeneration'"
-								 " FROM workshoppilot.step_definitions d"
-								 " WHERE s.workshop_id OPERATOR(pg_catalog.=) $1"
-								 " AND s.status OPERATOR(pg_catalog.=) 'complete'"
-								 " AND d.id OPERATOR(pg_catalog.=) s.step_id"
-								 " AND d.\"order\" OPERATOR(pg_catalog.>) (SELECT me.\"order\""
-								 "  FROM workshoppilot.step_definitions me"
-								 "  WHERE me.id OPERATOR(pg_catalog.=) $2)", 2);
-	if (plan_all_complete == NULL)
-		plan_all_complete = keep_plan("SELECT NOT EXISTS (SELECT FROM workshoppilot.step_definitions d"
-									  " WHERE NOT EXISTS (SELECT FROM workshoppilot.workshop_steps s"
-									  "  WHERE s.workshop_id OPERATOR(pg_catalog.=) $1"
-									  "  AND s.step_id OPERATOR(pg_catalog.=) d.id"
-									  "  AND s.status OPERATOR(pg_catalog.=) 'complete'))", 1);
-	if (plan_set_status == NULL)
-		plan_set_status = keep_plan("UPDATE workshoppilot.workshops w SET status = $2"
-									" WHERE w.id OPERATOR(pg_catalog.=) $1"
-									" AND w.status OPERATOR(pg_catalog.<>) $2", 2);
-
-	status = lock_workshop(args[0]);
+	/* the workshop row: locked, status read after the lock */
+	status = lock_workshop(args[0], &connected);
 	if (status == NULL)
 	{
-		SPI_finish();
+		spi_finish(&connected);
 		return;
 	}
 
 	if (reedit)
 	{
+		spi_connect(&connected);
+
+		/*
+		 * The status test is written as an expression so that no plan can
+		 * use workshop_steps_status_idx: a generic plan chosen while few
+		 * rows were complete would otherwise scan every complete row of
+		 * the table for one workshop.
+		 */
+		if (plan_cascade == NULL)
+			plan_cascade = keep_plan("UPDATE workshoppilot.workshop_steps s"
+									 " SET status = 'needs_regeneration'"
+									 " FROM workshoppilot.step_definitions d"
+									 " WHERE s.workshop_id OPERATOR(pg_catalog.=) $1"
+									 " AND (s.status OPERATOR(pg_catalog.||) '') OPERATOR(pg_catalog.=) 'complete'"
+									 " AND d.id OPERATOR(pg_catalog.=) s.step_id"
+									 " AND d.\"order\" OPERATOR(pg_catalog.>) (SELECT me.\"order\""
+									 "  FROM workshoppilot.step_definitions me"
+									 "  WHERE me.id OPERATOR(pg_catalog.=) $2)", 2);
 		run_latest(plan_cascade, args, SPI_OK_UPDATE);
 		/* the cascade's own triggers may have moved the workshop status */
 		if (SPI_processed > 0)
-			status = lock_workshop(args[0]);
+			status = lock_workshop(args[0], &connected);
 		if (status == NULL)
 		{
-			SPI_finish();
+			spi_finish(&connected);
 			return;
 		}
 	}
@@ -378,25 +436,24 @@ apply_after(TriggerData *trigdata, HeapTuple oldtuple, HeapTuple newtuple)
 	else
 	{
 		if (became_complete &&
-			(strcmp(status, "draft") == 0 || strcmp(status, "active") == 0))
-		{
-			bool		all_null;
-
-			run_latest(plan_all_complete, args, SPI_OK_SELECT);
-			if (DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
-										   SPI_tuptable->tupdesc, 1, &all_null)))
-				target = "completed";
-		}
+			(strcmp(status, "draft") == 0 || strcmp(status, "active") == 0) &&
+			all_steps_complete(args, &connected))
+			target = "completed";
 		if (target == status && left_not_started && strcmp(status, "draft") == 0)
 			target = "active";
 	}
 
 	if (target != status && strcmp(target, status) != 0)
 	{
+		spi_connect(&connected);
+		if (plan_set_status == NULL)
+			plan_set_status = keep_plan("UPDATE workshoppilot.workshops w SET status = $2"
+										" WHERE w.id OPERATOR(pg_catalog.=) $1"
+										" AND w.status OPERATOR(pg_catalog.<>) $2", 2);
 		args[1] = CStringGetTextDatum(target);
 		run_latest(plan_set_status, args, SPI_OK_UPDATE);
 	}
-	SPI_finish();
+	spi_finish(&connected);
 }
 
 /*

@@ -34,5 +34,7 @@ typedef struct WpStepProgress
 } WpStepProgress;
 
 extern void WpLookupStepProgress(text *workshop_id, WpStepProgress *progress);
+extern bool WpLookupLockWorkshop(text *workshop_id, char **status);
+extern bool WpLookupAllStepsComplete(text *workshop_id, bool *allowed);
 
 #endif							/* WORKSHOPPILOT_H */

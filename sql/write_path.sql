@@ -1,0 +1,65 @@
+--
+-- write_path: the lifecycle trigger reads and locks the workshop directly
+-- (src/lookup.c) when the writing role may SELECT and UPDATE workshops and
+-- no row-level security applies; otherwise it runs the plain queries, so
+-- privileges and policies act exactly as they did on those queries.  Both
+-- paths give the same results.
+--
+CREATE ROLE wp_wpath_steps;
+GRANT USAGE ON SCHEMA workshoppilot TO wp_wpath_steps;
+GRANT SELECT, INSERT, UPDATE, DELETE ON workshoppilot.workshop_steps TO wp_wpath_steps;
+GRANT SELECT, REFERENCES ON workshoppilot.workshops, workshoppilot.step_definitions TO wp_wpath_steps;
+INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea)
+VALUES ('ws_wpath', 'user_wpath', 'Write path', 'an idea');
+
+-- direct path (the test's superuser): draft -> active, -> completed, reopened
+INSERT INTO workshoppilot.workshop_steps (workshop_id, step_id, status)
+SELECT 'ws_wpath', id, 'complete' FROM workshoppilot.step_definitions WHERE "order" < 10;
+SELECT status FROM workshoppilot.workshops WHERE id = 'ws_wpath';
+INSERT INTO workshoppilot.workshop_steps (workshop_id, step_id, status)
+SELECT 'ws_wpath', id, 'complete' FROM workshoppilot.step_definitions WHERE "order" = 10;
+SELECT status FROM workshoppilot.workshops WHERE id = 'ws_wpath';
+UPDATE workshoppilot.workshop_steps SET status = 'in_progress'
+WHERE workshop_id = 'ws_wpath' AND step_id = (SELECT id FROM workshoppilot.step_definitions WHERE "order" = 10);
+SELECT status FROM workshoppilot.workshops WHERE id = 'ws_wpath';
+
+-- a role without UPDATE on workshops: the lock query's own error, 42501
+SET ROLE wp_wpath_steps;
+\set VERBOSITY default
+UPDATE workshoppilot.workshop_steps SET status = 'complete'
+WHERE workshop_id = 'ws_wpath' AND step_id = (SELECT id FROM workshoppilot.step_definitions WHERE "order" = 10);
+\echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY terse
+-- writes that cannot change the workshop need no privilege on it
+UPDATE workshoppilot.workshop_steps SET status = 'in_progress'
+WHERE workshop_id = 'ws_wpath' AND step_id = (SELECT id FROM workshoppilot.step_definitions WHERE "order" = 10);
+RESET ROLE;
+
+-- row-level security on workshops: the plain queries run, policies apply
+GRANT UPDATE ON workshoppilot.workshops TO wp_wpath_steps;
+ALTER TABLE workshoppilot.workshops ENABLE ROW LEVEL SECURITY;
+CREATE POLICY wp_wpath_none ON workshoppilot.workshops USING (clerk_user_id = 'nobody');
+SET ROLE wp_wpath_steps;
+-- the workshop is invisible to the lock query: its status stays as it is
+UPDATE workshoppilot.workshop_steps SET status = 'complete'
+WHERE workshop_id = 'ws_wpath' AND step_id = (SELECT id FROM workshoppilot.step_definitions WHERE "order" = 10);
+RESET ROLE;
+SELECT status FROM workshoppilot.workshops WHERE id = 'ws_wpath';
+CREATE POLICY wp_wpath_own ON workshoppilot.workshops USING (clerk_user_id = 'user_wpath');
+SET ROLE wp_wpath_steps;
+-- visible through a policy: reopened (the workshop was still active), then completed
+UPDATE workshoppilot.workshop_steps SET status = 'in_progress'
+WHERE workshop_id = 'ws_wpath' AND step_id = (SELECT id FROM workshoppilot.step_definitions WHERE "order" = 10);
+SELECT status FROM workshoppilot.workshops WHERE id = 'ws_wpath';
+UPDATE workshoppilot.workshop_steps SET status = 'complete'
+WHERE workshop_id = 'ws_wpath' AND step_id = (SELECT id FROM workshoppilot.step_definitions WHERE "order" = 10);
+SELECT status FROM workshoppilot.workshops WHERE id = 'ws_wpath';
+RESET ROLE;
+
+DROP POLICY wp_wpath_none ON workshoppilot.workshops;
+DROP POLICY wp_wpath_own ON workshoppilot.workshops;
+ALTER TABLE workshoppilot.workshops DISABLE ROW LEVEL SECURITY;
+DELETE FROM workshoppilot.workshops WHERE id = 'ws_wpath';
+REVOKE ALL ON workshoppilot.workshops, workshoppilot.step_definitions, workshoppilot.workshop_steps FROM wp_wpath_steps;
+REVOKE ALL ON SCHEMA workshoppilot FROM wp_wpath_steps;
+DROP ROLE wp_wpath_steps;
