@@ -507,12 +507,24 @@ BEGIN
 			m := pg_catalog.regexp_match(con.def,
 				'^CHECK \(\(([a-z_][a-z0-9_]*|"(?:[^"]|"")+") = (''(?:[^'']|'''')*''::text)\)\)$');
 		END IF;
-		IF m IS NOT NULL THEN
-			-- col = ANY (ARRAY['a'::text, ...]) (how PostgreSQL stores
-			-- col IN ('a', ...)) or col = 'a': an enum of the column
-			colname := CASE WHEN m[1] OPERATOR(pg_catalog.~~) '"%' THEN pg_catalog.replace(pg_catalog.btrim(m[1], '"'), '""', '"') ELSE m[1] END;
+		IF m IS NULL THEN
+			-- col = ANY ('{a,b}'::text[]): the form section 5 stores the
+			-- value sets in; the array literal is read by text[] input
+			m := pg_catalog.regexp_match(con.def,
+				'^CHECK \(\(([a-z_][a-z0-9_]*|"(?:[^"]|"")+") = ANY \(''((?:[^'']|'''')*)''::text\[\]\)\)\)$');
+			IF m IS NOT NULL THEN
+				SELECT pg_catalog.jsonb_agg(v ORDER BY o) INTO vals
+				FROM pg_catalog.unnest(pg_catalog.replace(m[2], '''''', '''')::text[]) WITH ORDINALITY u(v, o);
+			END IF;
+		ELSE
 			SELECT pg_catalog.jsonb_agg(pg_catalog.replace(v[1], '''''', '''') ORDER BY o) INTO vals
 			FROM pg_catalog.regexp_matches(m[2], '''((?:[^'']|'''')*)''::text', 'g') WITH ORDINALITY r(v, o);
+		END IF;
+		IF m IS NOT NULL THEN
+			-- col = ANY (ARRAY['a'::text, ...]) (how PostgreSQL stores
+			-- col IN ('a', ...)), col = ANY ('{a,...}'::text[]) or
+			-- col = 'a': an enum of the column
+			colname := CASE WHEN m[1] OPERATOR(pg_catalog.~~) '"%' THEN pg_catalog.replace(pg_catalog.btrim(m[1], '"'), '""', '"') ELSE m[1] END;
 			IF props ? colname THEN
 				IF pg_catalog.jsonb_typeof(props -> colname -> 'type') OPERATOR(pg_catalog.=) 'array' THEN
 					vals := vals OPERATOR(pg_catalog.||) '[null]'::jsonb;
