@@ -25,7 +25,12 @@ OBJS = \
 	src/jsonschema_format.o \
 	src/jsonschema_meta.o \
 	src/unicode_props.o \
-	src/step_outputs.o
+	src/step_outputs.o \
+	src/sessions.o \
+	src/sharing.o \
+	src/members.o \
+	src/plan_cap.o \
+	src/health.o
 
 DATA = $(wildcard sql/workshoppilot--*.sql)
 PG_CPPFLAGS = -I$(srcdir)/src
@@ -46,7 +51,12 @@ REGRESS = \
 	jsonschema \
 	jsonschema_regex \
 	jsonschema_format \
-	step_outputs
+	step_outputs \
+	sessions \
+	sharing \
+	members \
+	plan_cap \
+	health
 REGRESS_OPTS = --load-extension=workshoppilot
 
 ISOLATION = \
@@ -54,7 +64,10 @@ ISOLATION = \
 	step_complete_race \
 	step_reedit_race \
 	step_definitions_invalidation \
-	step_outputs_invalidation
+	step_outputs_invalidation \
+	session_touch_race \
+	last_owner_race \
+	plan_cap_race
 ISOLATION_OPTS = --inputdir=test --load-extension=workshoppilot
 
 PROVE_TESTS ?= test/t/*.pl

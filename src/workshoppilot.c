@@ -27,5 +27,7 @@ _PG_init(void)
 {
 	WpLookupInit();
 	WpJsonSchemaInit();
+	WpSessionsInit();
+	WpPlanCapInit();
 	MarkGUCPrefixReserved("workshoppilot");
 }
