@@ -67,7 +67,8 @@ ISOLATION = \
 	step_outputs_invalidation \
 	session_touch_race \
 	last_owner_race \
-	plan_cap_race
+	plan_cap_race \
+	health_no_wait
 ISOLATION_OPTS = --inputdir=test --load-extension=workshoppilot
 
 PROVE_TESTS ?= test/t/*.pl
