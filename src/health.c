@@ -16,9 +16,23 @@
  * Cost and locks: only catalog reads through the syscache and catalog
  * indexes (namespace and relation names, pg_extension by name, pg_trigger
  * by (tgrelid, tgname)) and one scan of step_definitions (a handful of
- * rows on one or two pages), each with AccessShareLock, which waits only
- * for an ACCESS EXCLUSIVE lock (DROP, TRUNCATE, most ALTER TABLE), never
- * for the app's reads and writes.  No SPI, no planning.
+ * rows on a few pages, read with the latest snapshot: the committed state,
+ * plus this transaction's own changes), each with AccessShareLock released
+ * at once, which waits only for an ACCESS EXCLUSIVE lock (DROP, TRUNCATE,
+ * most ALTER TABLE), never for the app's reads and writes.  No SPI, no
+ * planning.
+ *
+ * Caching: a sound answer ("ok") is kept per backend, in a child of
+ * CacheMemoryContext, together with the installed version it was computed
+ * for and the OIDs of the extension's tables.  Every call processes pending
+ * invalidations and reads pg_extension (one index lookup); the kept answer
+ * is returned while the version is the same and no relcache invalidation
+ * for one of those tables (or a full reset) has arrived.  Changing a
+ * trigger (CREATE, DROP, ENABLE, DISABLE), renaming or dropping a table
+ * and every write to step_definitions (its invalidate_cache trigger) send
+ * such an invalidation, in this backend at once and in the others at
+ * commit; a rolled-back change replays it at abort.  A degraded answer is
+ * never kept, so a repair shows at the next call.
  */
 #include "postgres.h"
 
@@ -36,6 +50,8 @@
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
+#include "utils/memutils.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -75,6 +91,53 @@ static const char *const wp_shipped_steps[] = {
 	"empathize", "define", "ideate", "prototype", "test",
 	"prioritize", "architect", "spec", "story", "pack",
 };
+
+/* The extension's tables, whose invalidations drop the kept answer. */
+static const char *const wp_tables[] = {
+	WP_WORKSHOPS_TABLE, WP_WORKSHOP_MEMBERS_TABLE, WP_STEP_DEFINITIONS_TABLE,
+	WP_WORKSHOP_STEPS_TABLE, WP_SESSIONS_TABLE, WP_BUILD_PACKS_TABLE,
+};
+
+static MemoryContext health_context = NULL;
+static bool health_valid = false;
+static uint64 health_invalidations = 0;
+static Oid	health_relids[lengthof(wp_tables)];
+static char *health_version = NULL;
+static Jsonb *health_answer = NULL;
+
+/*
+ * WpHealthRelcacheCallback
+ *		Drops the kept answer on a relcache invalidation of one of the
+ *		extension's tables or a full reset (relid InvalidOid).
+ */
+static void
+WpHealthRelcacheCallback(Datum arg, Oid relid)
+{
+	int			i;
+
+	health_invalidations++;
+	if (!health_valid)
+		return;
+	if (relid == InvalidOid)
+	{
+		health_valid = false;
+		return;
+	}
+	for (i = 0; i < lengthof(wp_tables); i++)
+		if (health_relids[i] == relid)
+			health_valid = false;
+}
+
+/*
+ * WpHealthInit
+ *		Registers the relcache callback.  Called from _PG_init; allocates
+ *		nothing.
+ */
+void
+WpHealthInit(void)
+{
+	CacheRegisterRelcacheCallback(WpHealthRelcacheCallback, (Datum) 0);
+}
 
 /*
  * add_check
@@ -167,13 +230,15 @@ check_steps(Oid relid, StringInfo checks, int *nchecks)
 	HeapTuple	tuple;
 	AttrNumber	id_att;
 	bool		found[lengthof(wp_shipped_steps)];
+	Snapshot	snapshot;
 	int			count = 0;
 	int			i;
 
 	memset(found, 0, sizeof(found));
 	id_att = get_attnum(relid, "id");
 	rel = table_open(relid, AccessShareLock);
-	scan = systable_beginscan(rel, InvalidOid, false, GetActiveSnapshot(), 0, NULL);
+	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	scan = systable_beginscan(rel, InvalidOid, false, snapshot, 0, NULL);
 	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
 	{
 		bool		isnull;
@@ -196,6 +261,7 @@ check_steps(Oid relid, StringInfo checks, int *nchecks)
 		}
 	}
 	systable_endscan(scan);
+	UnregisterSnapshot(snapshot);
 	table_close(rel, AccessShareLock);
 
 	for (i = 0; i < lengthof(wp_shipped_steps); i++)
@@ -214,7 +280,7 @@ PG_FUNCTION_INFO_V1(wp_health);
  *		 "step_definitions": integer, "checks": [{"check", "reason"}...]}.
  *		checks lists the failed checks; status is "ok" exactly when it is
  *		empty.  Never raises for a broken installation: that is what it
- *		reports.
+ *		reports.  A sound answer is kept (see the file header).
  */
 Datum
 wp_health(PG_FUNCTION_ARGS)
@@ -222,11 +288,23 @@ wp_health(PG_FUNCTION_ARGS)
 	StringInfoData out;
 	StringInfoData checks;
 	int			nchecks = 0;
-	char	   *version = installed_version();
-	Oid			nsp = get_namespace_oid(WP_SCHEMA_NAME, true);
+	char	   *version;
+	Oid			nsp;
 	int			nsteps = 0;
 	int			i;
+	uint64		invalidations;
+	Datum		result;
 
+	AcceptInvalidationMessages();
+	version = installed_version();
+	if (health_valid && version != NULL && strcmp(version, health_version) == 0)
+	{
+		/* a copy: the kept one is freed when the answer is next rebuilt */
+		PG_RETURN_JSONB_P(DatumGetJsonbPCopy(PointerGetDatum(health_answer)));
+	}
+
+	invalidations = health_invalidations;
+	nsp = get_namespace_oid(WP_SCHEMA_NAME, true);
 	initStringInfo(&checks);
 
 	if (version == NULL)
@@ -295,5 +373,33 @@ wp_health(PG_FUNCTION_ARGS)
 					 GetConfigOption("server_version_num", false, false),
 					 nsteps, checks.data);
 
-	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(out.data)));
+	result = DirectFunctionCall1(jsonb_in, CStringGetDatum(out.data));
+
+	/*
+	 * Keep a sound answer, unless an invalidation arrived while it was
+	 * computed (it may concern what was just read).
+	 */
+	if (nchecks == 0 && invalidations == health_invalidations)
+	{
+		MemoryContext old;
+		Oid			relids[lengthof(wp_tables)];
+
+		for (i = 0; i < lengthof(wp_tables); i++)
+			relids[i] = get_relname_relid(wp_tables[i], nsp);
+		if (invalidations == health_invalidations)
+		{
+			if (health_context == NULL)
+				health_context = AllocSetContextCreate(CacheMemoryContext,
+													   "workshoppilot health",
+													   ALLOCSET_SMALL_SIZES);
+			MemoryContextReset(health_context);
+			old = MemoryContextSwitchTo(health_context);
+			health_version = pstrdup(version);
+			health_answer = DatumGetJsonbPCopy(result);
+			MemoryContextSwitchTo(old);
+			memcpy(health_relids, relids, sizeof(relids));
+			health_valid = true;
+		}
+	}
+	PG_RETURN_DATUM(result);
 }

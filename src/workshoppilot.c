@@ -29,5 +29,6 @@ _PG_init(void)
 	WpJsonSchemaInit();
 	WpSessionsInit();
 	WpPlanCapInit();
+	WpHealthInit();
 	MarkGUCPrefixReserved("workshoppilot");
 }

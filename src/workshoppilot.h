@@ -32,6 +32,7 @@ extern void WpLookupInit(void);
 extern void WpJsonSchemaInit(void);
 extern void WpSessionsInit(void);
 extern void WpPlanCapInit(void);
+extern void WpHealthInit(void);
 
 /* src/sessions.c: SPI helpers shared by the sessions, members and plan cap code */
 struct _SPI_plan;

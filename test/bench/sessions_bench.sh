@@ -1,0 +1,90 @@
+#!/bin/bash
+# test/bench/sessions_bench.sh: cost of health() and of the section 2 triggers
+# (issue 11: sessions, sharing, members, plan caps, health).
+#
+# Usage: test/bench/sessions_bench.sh   (PGHOST/PGPORT/PGUSER of a server with
+#                                        the extension installed; a superuser)
+#   DURATION=2 ROUNDS=5 CLIENTS=2 test/bench/sessions_bench.sh
+#
+# Not part of the test suite.  Creates (and at the end drops) the database
+# wp_bench_sessions.  Two measurements, each side by side in one run, with
+# pgbench -M prepared; the scripts run interleaved (order reversed every other
+# round), ROUNDS rounds of DURATION seconds; a ratio is taken within each
+# round and the median over the rounds is reported.
+#   1. SELECT workshoppilot.health() against SELECT 1 (calls per second).
+#   2. The app's first write, a workshop and its owner member in one
+#      transaction, with the triggers this issue adds (fill_share_token and
+#      plan_cap on workshops, keep_owner on workshop_members) disabled, enabled
+#      with no cap (the default), and enabled with a cap in force
+#      (SET LOCAL workshoppilot.max_workshops_per_user, so plan_cap takes its
+#      advisory lock and counts the user's workshops; 1,000 users).
+set -euo pipefail
+
+DB=${DB:-wp_bench_sessions}
+DURATION=${DURATION:-2}
+ROUNDS=${ROUNDS:-5}
+CLIENTS=${CLIENTS:-2}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"; psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true' EXIT
+
+psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "CREATE EXTENSION workshoppilot"
+
+echo 'SELECT 1;' > "$TMP/select1.sql"
+echo 'SELECT workshoppilot.health();' > "$TMP/health.sql"
+for cap in 0 1000000; do
+	cat > "$TMP/write_$cap.sql" <<-SQL
+		\set u random(1, 1000)
+		BEGIN;
+		SET LOCAL workshoppilot.max_workshops_per_user = $cap;
+		WITH w AS (INSERT INTO workshoppilot.workshops (clerk_user_id, title, original_idea)
+		           VALUES ('user_' || :u, 'Workshop', 'an idea') RETURNING id, clerk_user_id)
+		INSERT INTO workshoppilot.workshop_members (workshop_id, clerk_user_id, role)
+		SELECT id, clerk_user_id, 'owner' FROM w;
+		END;
+	SQL
+done
+
+tps() {	# tps SCRIPT: TPS of one pgbench run
+	pgbench -n -M prepared -c "$CLIENTS" -j "$CLIENTS" -T "$DURATION" -f "$1" "$DB" 2>/dev/null |
+		awk '/^tps = / { printf "%.0f", $3 }'
+}
+triggers() {	# triggers ENABLE|DISABLE
+	psql -X -q -v ON_ERROR_STOP=1 -d "$DB" \
+		-c "ALTER TABLE workshoppilot.workshops $1 TRIGGER fill_share_token, $1 TRIGGER plan_cap" \
+		-c "ALTER TABLE workshoppilot.workshop_members $1 TRIGGER keep_owner"
+}
+median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+echo "== 1. health() against SELECT 1 (pgbench -M prepared -c $CLIENTS, $ROUNDS rounds of ${DURATION}s)"
+: > "$TMP/r1"
+for r in $(seq 1 "$ROUNDS"); do
+	if [ $((r % 2)) -eq 1 ]; then s=$(tps "$TMP/select1.sql"); h=$(tps "$TMP/health.sql")
+	else h=$(tps "$TMP/health.sql"); s=$(tps "$TMP/select1.sql"); fi
+	echo "$s $h" >> "$TMP/r1"
+done
+printf '%-34s %8s tps (median)\n' "SELECT 1" "$(cut -d' ' -f1 "$TMP/r1" | median)"
+printf '%-34s %8s tps (median)\n' "SELECT workshoppilot.health()" "$(cut -d' ' -f2 "$TMP/r1" | median)"
+printf 'health / SELECT 1 = %.2f (rounds: %s)\n' \
+	"$(awk '{ print $2 / $1 }' "$TMP/r1" | median)" "$(awk '{ printf "%.2f ", $2 / $1 }' "$TMP/r1")"
+
+echo "== 2. workshop + owner member per transaction (1,000 users, pgbench -M prepared -c $CLIENTS, $ROUNDS rounds of ${DURATION}s)"
+: > "$TMP/r2"
+for r in $(seq 1 "$ROUNDS"); do
+	if [ $((r % 2)) -eq 1 ]; then
+		triggers DISABLE; off=$(tps "$TMP/write_0.sql")
+		triggers ENABLE; on=$(tps "$TMP/write_0.sql"); cap=$(tps "$TMP/write_1000000.sql")
+	else
+		cap=$(tps "$TMP/write_1000000.sql"); on=$(tps "$TMP/write_0.sql")
+		triggers DISABLE; off=$(tps "$TMP/write_0.sql"); triggers ENABLE
+	fi
+	echo "$off $on $cap" >> "$TMP/r2"
+done
+printf '%-34s %8s tps (median)\n' "triggers disabled" "$(cut -d' ' -f1 "$TMP/r2" | median)"
+printf '%-34s %8s tps (median)\n' "triggers enabled, no cap" "$(cut -d' ' -f2 "$TMP/r2" | median)"
+printf '%-34s %8s tps (median)\n' "triggers enabled, cap in force" "$(cut -d' ' -f3 "$TMP/r2" | median)"
+printf 'enabled, no cap / disabled = %.2f (rounds: %s)\n' \
+	"$(awk '{ print $2 / $1 }' "$TMP/r2" | median)" "$(awk '{ printf "%.2f ", $2 / $1 }' "$TMP/r2")"
+printf 'cap in force / disabled    = %.2f (rounds: %s)\n' \
+	"$(awk '{ print $3 / $1 }' "$TMP/r2" | median)" "$(awk '{ printf "%.2f ", $3 / $1 }' "$TMP/r2")"
+psql -X -q -At -d "$DB" -c "SELECT format('rows at the end: %s workshops, %s members', (SELECT count(*) FROM workshoppilot.workshops), (SELECT count(*) FROM workshoppilot.workshop_members))"
