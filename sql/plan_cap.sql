@@ -43,6 +43,8 @@ UPDATE workshoppilot.workshops SET title = 'renamed', clerk_user_id = clerk_user
 -- a lower cap does not touch what users already own
 SET workshoppilot.max_workshops_per_user = 1;
 SELECT count(*) AS user_cap_workshops FROM workshoppilot.workshops WHERE clerk_user_id = 'user_cap';
+INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea)
+VALUES ('ws_cap_x', 'user_cap', 't', 'i');
 -- deleting one makes room
 SET workshoppilot.max_workshops_per_user = 3;
 DELETE FROM workshoppilot.workshops WHERE id = 'ws_cap_3';

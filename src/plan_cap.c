@@ -14,7 +14,7 @@
  *	   (WP_PLAN_CAP_LOCK_KEY, hash of the user id), so that inserts for one
  *	   user run one after the other while inserts for other users (other
  *	   hashes) never wait;
- *	2. counts the user's workshops with the latest snapshot (seeing what
+ *	2. counts the user's workshops, up to the cap, with the latest snapshot (seeing what
  *	   the previous holder of the lock committed, whatever the isolation
  *	   level, and the rows this statement already inserted, SPI advancing
  *	   the command counter), and refuses with 53400 when the count has
@@ -46,6 +46,7 @@
 int			wp_max_workshops_per_user = 0;
 
 static SPIPlanPtr plan_count = NULL;
+static SPIPlanPtr plan_count_all = NULL;
 
 /*
  * WpPlanCapInit
@@ -87,6 +88,7 @@ wp_workshops_plan_cap(PG_FUNCTION_ARGS)
 	bool		isnull;
 	text	   *u;
 	LOCKTAG		tag;
+	Datum		args[2];
 	int64		count;
 	int			cap = wp_max_workshops_per_user;
 
@@ -142,20 +144,37 @@ wp_workshops_plan_cap(PG_FUNCTION_ARGS)
 		elog(ERROR, "SPI_connect failed");
 	if (plan_count == NULL)
 	{
-		Oid			types[1] = {TEXTOID};
+		Oid			types[2] = {TEXTOID, INT8OID};
 
-		plan_count = WpKeepPlan("SELECT pg_catalog.count(*) FROM workshoppilot.workshops w"
-								" WHERE w.clerk_user_id OPERATOR(pg_catalog.=) $1",
-								1, types);
+		/* at most cap rows are read: the count only matters up to the cap */
+		plan_count = WpKeepPlan("SELECT pg_catalog.count(*) FROM (SELECT FROM workshoppilot.workshops w"
+								" WHERE w.clerk_user_id OPERATOR(pg_catalog.=) $1 LIMIT $2) owned",
+								2, types);
 	}
-	WpRunLatest(plan_count, &user, NULL, SPI_OK_SELECT);
+	args[0] = user;
+	args[1] = Int64GetDatum((int64) cap);
+	WpRunLatest(plan_count, args, NULL, SPI_OK_SELECT);
 	count = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	if (count >= cap)
+	{
+		/* refused: count them all, for the message (the cap may have been lowered) */
+		if (plan_count_all == NULL)
+		{
+			Oid			types[1] = {TEXTOID};
+
+			plan_count_all = WpKeepPlan("SELECT pg_catalog.count(*) FROM workshoppilot.workshops w"
+										" WHERE w.clerk_user_id OPERATOR(pg_catalog.=) $1",
+										1, types);
+		}
+		WpRunLatest(plan_count_all, args, NULL, SPI_OK_SELECT);
+		count = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	}
 	SPI_finish();
 
 	if (count >= cap)
 		ereport(ERROR,
 				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
-				 errmsg("user \"%s\" already owns %lld of the %d workshops allowed",
+				 errmsg("user \"%s\" already owns %lld workshops; the cap is %d",
 						text_to_cstring(u), (long long) count, cap),
 				 errdetail("workshoppilot.max_workshops_per_user is %d.", cap),
 				 errhint("Delete one of the user's workshops, or move the user to a plan with a higher cap.")));

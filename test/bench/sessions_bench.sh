@@ -17,7 +17,9 @@
 #      plan_cap on workshops, keep_owner on workshop_members) disabled, enabled
 #      with no cap (the default), and enabled with a cap in force
 #      (SET LOCAL workshoppilot.max_workshops_per_user, so plan_cap takes its
-#      advisory lock and counts the user's workshops; 1,000 users).
+#      advisory lock and counts the user's workshops; 1,000 users).  The
+#      transactions run with synchronous_commit = off, so that the WAL flush
+#      at commit does not hide the CPU cost of the triggers.
 set -euo pipefail
 
 DB=${DB:-wp_bench_sessions}
@@ -36,6 +38,7 @@ for cap in 0 1000000; do
 	cat > "$TMP/write_$cap.sql" <<-SQL
 		\set u random(1, 1000)
 		BEGIN;
+		SET LOCAL synchronous_commit = off;
 		SET LOCAL workshoppilot.max_workshops_per_user = $cap;
 		WITH w AS (INSERT INTO workshoppilot.workshops (clerk_user_id, title, original_idea)
 		           VALUES ('user_' || :u, 'Workshop', 'an idea') RETURNING id, clerk_user_id)
