@@ -199,9 +199,11 @@ wp_workshop_members_keep_owner(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("workshop \"%s\" must keep at least one owner",
 						TextDatumGetCString(old_ws)),
-				 errdetail("\"%s\" is its last owner; %s would leave it with none.",
-						   user_null ? "" : TextDatumGetCString(user),
-						   is_update ? "this update" : "removing the member"),
+				 is_update ?
+				 errdetail("User \"%s\" is its last owner, and this change of the member would leave it with none.",
+						   user_null ? "" : TextDatumGetCString(user)) :
+				 errdetail("User \"%s\" is its last owner, and removing the member would leave it with none.",
+						   user_null ? "" : TextDatumGetCString(user)),
 				 errhint("Make another member an owner first, or delete the workshop.")));
 	}
 	SPI_finish();
