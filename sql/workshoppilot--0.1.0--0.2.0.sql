@@ -256,7 +256,9 @@ $$;
 COMMENT ON FUNCTION workshoppilot.user_workshops(text) IS 'workshops the user created or is a member of, newest first, with the user''s role and the current step';
 
 -- 2d. Plan caps (src/plan_cap.c).  Does nothing unless the setting
--- workshoppilot.max_workshops_per_user is above 0.
+-- workshoppilot.max_workshops_per_user is above 0: the WHEN clause reads the
+-- setting (NULL before the library is loaded and nothing was SET), so with
+-- no cap the function is not even called and no row is materialised for it.
 CREATE FUNCTION workshoppilot.workshops_plan_cap()
 RETURNS trigger
 AS 'MODULE_PATHNAME', 'wp_workshops_plan_cap'
@@ -264,7 +266,10 @@ LANGUAGE C;
 COMMENT ON FUNCTION workshoppilot.workshops_plan_cap() IS 'trigger: refuses a workshop for a user who already owns workshoppilot.max_workshops_per_user of them (53400)';
 
 CREATE TRIGGER plan_cap BEFORE INSERT OR UPDATE OF clerk_user_id ON workshoppilot.workshops
-	FOR EACH ROW EXECUTE FUNCTION workshoppilot.workshops_plan_cap();
+	FOR EACH ROW
+	WHEN (COALESCE(pg_catalog.current_setting('workshoppilot.max_workshops_per_user'::text, true), '0'::text)
+		  OPERATOR(pg_catalog.<>) '0'::text)
+	EXECUTE FUNCTION workshoppilot.workshops_plan_cap();
 
 -- 2e. Health (src/health.c); the triggers it expects are listed there.
 CREATE FUNCTION workshoppilot.health()
