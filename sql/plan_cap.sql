@@ -63,6 +63,19 @@ VALUES ('ws_cap_9', 'user_cap', 't', 'i');
 SET workshoppilot.max_workshops_per_user = -1;
 SET workshoppilot.max_workshops_per_user = 'many';
 
+-- the index the count reads is missing, or is another table's
+BEGIN;
+SET LOCAL workshoppilot.max_workshops_per_user = 5;
+ALTER INDEX workshoppilot.workshops_clerk_user_id_idx RENAME TO workshops_clerk_user_id_idx_old;
+INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea) VALUES ('ws_cap_i', 'user_cap_i', 't', 'i');
+ROLLBACK;
+BEGIN;
+SET LOCAL workshoppilot.max_workshops_per_user = 5;
+ALTER INDEX workshoppilot.workshops_clerk_user_id_idx RENAME TO workshops_clerk_user_id_idx_old;
+CREATE INDEX workshops_clerk_user_id_idx ON workshoppilot.sessions (workshop_id);
+INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea) VALUES ('ws_cap_i', 'user_cap_i', 't', 'i');
+ROLLBACK;
+
 -- the trigger function called or attached wrongly
 SELECT workshoppilot.workshops_plan_cap();
 CREATE TABLE cap_bad (id int, owner text);

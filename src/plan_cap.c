@@ -15,17 +15,22 @@
  *	   (WP_PLAN_CAP_LOCK_KEY, hash of the user id), so that inserts for one
  *	   user run one after the other while inserts for other users (other
  *	   hashes) never wait;
- *	2. counts the user's workshops, up to the cap, with the latest snapshot (seeing what
- *	   the previous holder of the lock committed, whatever the isolation
- *	   level, and the rows this statement already inserted, SPI advancing
- *	   the command counter), and refuses with 53400 when the count has
- *	   reached the cap.
+ *	2. counts the user's workshops through
+ *	   workshops_clerk_user_id_idx with the latest snapshot after a command
+ *	   counter increment (seeing what the previous holder of the lock
+ *	   committed, whatever the isolation level, and the rows this statement
+ *	   already inserted), and refuses with 53400 when the count has reached
+ *	   the cap.
  * The lock is held to the end of the transaction, so the count cannot be
  * overtaken before the insert commits.
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/skey.h"
+#include "access/stratnum.h"
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "common/hashfn.h"
@@ -35,8 +40,11 @@
 #include "storage/lmgr.h"
 #include "storage/lock.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/guc.h"
+#include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 
 #include "workshoppilot.h"
 
@@ -46,8 +54,6 @@
 /* workshoppilot.max_workshops_per_user; 0 means no cap */
 int			wp_max_workshops_per_user = 0;
 
-static SPIPlanPtr plan_count = NULL;
-static SPIPlanPtr plan_count_all = NULL;
 
 /*
  * WpPlanCapInit
@@ -66,6 +72,62 @@ WpPlanCapInit(void)
 							PGC_USERSET,
 							0,
 							NULL, NULL, NULL);
+}
+
+/*
+ * count_owned
+ *		How many rows of rel (workshops) have clerk_user_id = user, read
+ *		through workshops_clerk_user_id_idx with the latest snapshot after a
+ *		command counter increment (so committed rows, and the rows this
+ *		statement already inserted, count).  Below the cap that is every row
+ *		anyway; at the cap the whole count goes into the message.  Raises
+ *		55000 when the index is missing or is not on a text column of rel.
+ */
+static int64
+count_owned(Relation rel, text *user)
+{
+	Oid			indexid = get_relname_relid("workshops_clerk_user_id_idx",
+											RelationGetNamespace(rel));
+	Relation	index;
+	ScanKeyData key;
+	SysScanDesc scan;
+	Snapshot	snapshot;
+	int64		count = 0;
+
+	if (!OidIsValid(indexid))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("index \"%s.workshops_clerk_user_id_idx\" does not exist",
+						get_namespace_name(RelationGetNamespace(rel))),
+				 errdetail("The plan cap counts a user's workshops through it."),
+				 errhint("Restore the index, or reinstall the extension.")));
+	index = index_open(indexid, AccessShareLock);
+	if (index->rd_index->indrelid != RelationGetRelid(rel) ||
+		index->rd_index->indnatts < 1 ||
+		TupleDescAttr(RelationGetDescr(rel), index->rd_index->indkey.values[0] - 1)->atttypid != TEXTOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("index \"workshops_clerk_user_id_idx\" is not an index on the user column of \"%s\"",
+						RelationGetRelationName(rel)),
+				 errhint("Restore the index, or reinstall the extension.")));
+
+	/* make the rows this statement inserted so far visible, as SPI would */
+	CommandCounterIncrement();
+	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	ScanKeyEntryInitialize(&key, 0, index->rd_index->indkey.values[0],
+						   BTEqualStrategyNumber, InvalidOid,
+						   index->rd_indcollation[0], F_TEXTEQ,
+						   PointerGetDatum(user));
+	scan = systable_beginscan_ordered(rel, index, snapshot, 1, &key);
+	while (HeapTupleIsValid(systable_getnext_ordered(scan, ForwardScanDirection)))
+	{
+		CHECK_FOR_INTERRUPTS();
+		count++;
+	}
+	systable_endscan_ordered(scan);
+	UnregisterSnapshot(snapshot);
+	index_close(index, AccessShareLock);
+	return count;
 }
 
 PG_FUNCTION_INFO_V1(wp_workshops_plan_cap);
@@ -89,7 +151,6 @@ wp_workshops_plan_cap(PG_FUNCTION_ARGS)
 	bool		isnull;
 	text	   *u;
 	LOCKTAG		tag;
-	Datum		args[2];
 	int64		count;
 	int			cap = wp_max_workshops_per_user;
 
@@ -141,36 +202,7 @@ wp_workshops_plan_cap(PG_FUNCTION_ARGS)
 									VARSIZE_ANY_EXHDR(u)), 2);
 	(void) LockAcquire(&tag, ExclusiveLock, false, false);
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (plan_count == NULL)
-	{
-		Oid			types[2] = {TEXTOID, INT8OID};
-
-		/* at most cap rows are read: the count only matters up to the cap */
-		plan_count = WpKeepPlan("SELECT pg_catalog.count(*) FROM (SELECT FROM workshoppilot.workshops w"
-								" WHERE w.clerk_user_id OPERATOR(pg_catalog.=) $1 LIMIT $2) owned",
-								2, types);
-	}
-	args[0] = user;
-	args[1] = Int64GetDatum((int64) cap);
-	WpRunLatest(plan_count, args, NULL, SPI_OK_SELECT);
-	count = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	if (count >= cap)
-	{
-		/* refused: count them all, for the message (the cap may have been lowered) */
-		if (plan_count_all == NULL)
-		{
-			Oid			types[1] = {TEXTOID};
-
-			plan_count_all = WpKeepPlan("SELECT pg_catalog.count(*) FROM workshoppilot.workshops w"
-										" WHERE w.clerk_user_id OPERATOR(pg_catalog.=) $1",
-										1, types);
-		}
-		WpRunLatest(plan_count_all, args, NULL, SPI_OK_SELECT);
-		count = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	}
-	SPI_finish();
+	count = count_owned(trigdata->tg_relation, u);
 
 	if (count >= cap)
 		ereport(ERROR,
