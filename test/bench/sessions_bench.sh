@@ -4,7 +4,7 @@
 #
 # Usage: test/bench/sessions_bench.sh   (PGHOST/PGPORT/PGUSER of a server with
 #                                        the extension installed; a superuser)
-#   DURATION=2 ROUNDS=5 CLIENTS=2 test/bench/sessions_bench.sh
+#   DURATION=3 ROUNDS=5 CLIENTS=2 PHASES="1 2 3" test/bench/sessions_bench.sh
 #
 # Not part of the test suite.  Creates (and at the end drops) the database
 # wp_bench_sessions.  Two measurements, each side by side in one run, with
@@ -22,7 +22,7 @@
 #      entries and rows as the user owns, at most the cap).  The
 #      transactions run with synchronous_commit = off, so that the WAL flush
 #      at commit does not hide the CPU cost of the triggers.
-#   3. Server-side, without the client round trip (best of 3): microseconds
+#   3. Server-side, without the client round trip (best of 5): microseconds
 #      per call of health() and of a C function that reads nothing
 #      (is_cuid2), and per row of one INSERT of 20,000 workshops (2,000
 #      users, 10 each: one statement takes one advisory lock per user, and
@@ -34,6 +34,7 @@ DB=${DB:-wp_bench_sessions}
 DURATION=${DURATION:-3}
 ROUNDS=${ROUNDS:-5}
 CLIENTS=${CLIENTS:-2}
+PHASES=${PHASES:-"1 2 3"}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"; psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true' EXIT
 
@@ -67,6 +68,7 @@ triggers() {	# triggers ENABLE|DISABLE
 }
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
+if [[ " $PHASES " == *" 1 "* ]]; then
 echo "== 1. health() against SELECT 1 (pgbench -M prepared -c $CLIENTS, $ROUNDS rounds of ${DURATION}s)"
 : > "$TMP/r1"
 for r in $(seq 1 "$ROUNDS"); do
@@ -79,6 +81,8 @@ printf '%-34s %8s tps (median)\n' "SELECT workshoppilot.health()" "$(cut -d' ' -
 printf 'health / SELECT 1 = %.2f (rounds: %s)\n' \
 	"$(awk '{ print $2 / $1 }' "$TMP/r1" | median)" "$(awk '{ printf "%.2f ", $2 / $1 }' "$TMP/r1")"
 
+fi
+if [[ " $PHASES " == *" 2 "* ]]; then
 echo "== 2. workshop + owner member per transaction (100,000 users, pgbench -M prepared -c $CLIENTS, $ROUNDS rounds of ${DURATION}s)"
 : > "$TMP/r2"
 for r in $(seq 1 "$ROUNDS"); do
@@ -98,28 +102,51 @@ printf 'enabled, no cap / disabled = %.2f (rounds: %s)\n' \
 	"$(awk '{ print $2 / $1 }' "$TMP/r2" | median)" "$(awk '{ printf "%.2f ", $2 / $1 }' "$TMP/r2")"
 printf 'cap in force / disabled    = %.2f (rounds: %s)\n' \
 	"$(awk '{ print $3 / $1 }' "$TMP/r2" | median)" "$(awk '{ printf "%.2f ", $3 / $1 }' "$TMP/r2")"
-echo "== 3. server-side, best of 3"
+fi
+if [[ " $PHASES " == *" 3 "* ]]; then
+echo "== 3. server-side, best of 5"
 psql -X -q -At -v ON_ERROR_STOP=1 -d "$DB" <<-'SQL'
 	CREATE TEMP TABLE users AS SELECT 'bulk_user_' || (i % 2000) AS u FROM generate_series(1, 20000) i;
-	CREATE FUNCTION pg_temp.best(q text, n int) RETURNS numeric LANGUAGE plpgsql AS $$
-	DECLARE t0 timestamptz; best numeric; d numeric;
+	-- time q after prep, in a subtransaction that is rolled back (prep too)
+	CREATE FUNCTION pg_temp.once(prep text, q text, n int) RETURNS numeric LANGUAGE plpgsql AS $$
+	DECLARE t0 timestamptz; d numeric;
 	BEGIN
-		FOR i IN 1..3 LOOP
+		BEGIN
+			IF prep <> '' THEN EXECUTE prep; END IF;
 			t0 := clock_timestamp();
-			BEGIN
-				EXECUTE q;
-				RAISE EXCEPTION 'rollback' USING ERRCODE = 'P0099';
-			EXCEPTION WHEN SQLSTATE 'P0099' THEN NULL;
-			END;
+			EXECUTE q;
 			d := extract(epoch FROM clock_timestamp() - t0) * 1e6 / n;
-			best := least(best, d);
-		END LOOP;
-		RETURN round(best, 2);
+			RAISE EXCEPTION 'rollback' USING ERRCODE = 'P0099';
+		EXCEPTION WHEN SQLSTATE 'P0099' THEN NULL;
+		END;
+		RETURN d;
 	END $$;
-	SELECT format('%-44s %8s us', 'health(), per call', pg_temp.best('SELECT count(workshoppilot.health()) FROM generate_series(1, 100000)', 100000));
-	SELECT format('%-44s %8s us', 'is_cuid2(''ab''), per call (floor)', pg_temp.best('SELECT count(workshoppilot.is_cuid2(''ab'')) FROM generate_series(1, 100000)', 100000));
-	SELECT format('%-44s %8s us', 'insert, triggers disabled, per row', pg_temp.best('ALTER TABLE workshoppilot.workshops DISABLE TRIGGER plan_cap, DISABLE TRIGGER fill_share_token; INSERT INTO workshoppilot.workshops (clerk_user_id, title, original_idea) SELECT u, ''t'', ''i'' FROM users', 20000));
-	SELECT format('%-44s %8s us', 'insert, triggers enabled, no cap, per row', pg_temp.best('INSERT INTO workshoppilot.workshops (clerk_user_id, title, original_idea) SELECT u, ''t'', ''i'' FROM users', 20000));
-	SELECT format('%-44s %8s us', 'insert, cap of 100 in force, per row', pg_temp.best('SET LOCAL workshoppilot.max_workshops_per_user = 100; INSERT INTO workshoppilot.workshops (clerk_user_id, title, original_idea) SELECT u, ''t'', ''i'' FROM users', 20000));
+	CREATE TEMP TABLE variants (pos int, name text, prep text, q text, n int);
+	INSERT INTO variants VALUES
+		(1, 'health(), per call', '', 'SELECT count(workshoppilot.health()) FROM generate_series(1, 100000)', 100000),
+		(2, 'is_cuid2(''ab''), per call (floor)', '', 'SELECT count(workshoppilot.is_cuid2(''ab'')) FROM generate_series(1, 100000)', 100000),
+		(3, 'insert, triggers disabled, per row',
+		 'ALTER TABLE workshoppilot.workshops DISABLE TRIGGER plan_cap, DISABLE TRIGGER fill_share_token',
+		 'INSERT INTO workshoppilot.workshops (clerk_user_id, title, original_idea) SELECT u, ''t'', ''i'' FROM users', 20000),
+		(4, 'insert, triggers enabled, no cap, per row', '',
+		 'INSERT INTO workshoppilot.workshops (clerk_user_id, title, original_idea) SELECT u, ''t'', ''i'' FROM users', 20000),
+		(5, 'insert, cap of 100 in force, per row', 'SET LOCAL workshoppilot.max_workshops_per_user = 100',
+		 'INSERT INTO workshoppilot.workshops (clerk_user_id, title, original_idea) SELECT u, ''t'', ''i'' FROM users', 20000);
+	-- 5 rounds, the variants interleaved, in reverse order every other round
+	CREATE TEMP TABLE times (pos int, name text, us numeric);
+	DO $$
+	DECLARE v record;
+	BEGIN
+		FOR r IN 1..5 LOOP
+			FOR v IN SELECT * FROM variants ORDER BY CASE WHEN r % 2 = 0 THEN -pos ELSE pos END LOOP
+				INSERT INTO times VALUES (v.pos, v.name, pg_temp.once(v.prep, v.q, v.n));
+			END LOOP;
+		END LOOP;
+	END $$;
+	SELECT format('%-44s %8s us', name, round(min(us), 2)) FROM times GROUP BY pos, name ORDER BY pos;
+	SELECT format('insert: enabled, no cap / disabled = %s; cap in force / disabled = %s (time per row, best of 5)',
+	              round(min(us) FILTER (WHERE pos = 4) / min(us) FILTER (WHERE pos = 3), 2),
+	              round(min(us) FILTER (WHERE pos = 5) / min(us) FILTER (WHERE pos = 3), 2)) FROM times;
 SQL
+fi
 psql -X -q -At -d "$DB" -c "SELECT format('rows at the end: %s workshops, %s members', (SELECT count(*) FROM workshoppilot.workshops), (SELECT count(*) FROM workshoppilot.workshop_members))"
