@@ -22,8 +22,11 @@
  * then read the sessions with the latest snapshot.  Calls for one workshop
  * therefore run one after the other, and each sees what the previous one
  * committed whatever the isolation level: two open sessions of one
- * workshop never come out of concurrent calls.  Calls for different
- * workshops take different row locks and never wait for each other.
+ * workshop never come out of concurrent calls.  (In REPEATABLE READ, a call
+ * whose snapshot predates a concurrent change of the workshop row, such as
+ * the draft -> active of the call before it, fails with 40001 when it locks
+ * the row.)  Calls for different workshops take different row locks and
+ * never wait for each other.
  *
  * Timestamps are LOCALTIMESTAMP(3): the transaction start in the session
  * time zone, what the columns' DEFAULT now() stores.  A call that waited
