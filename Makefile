@@ -31,7 +31,12 @@ OBJS = \
 	src/pdf_writer.o \
 	src/pdf_font_metrics.o \
 	src/build_pack.o \
-	src/drop_guard.o
+	src/drop_guard.o \
+	src/sessions.o \
+	src/sharing.o \
+	src/members.o \
+	src/plan_cap.o \
+	src/health.o
 
 DATA = $(wildcard sql/workshoppilot--*.sql)
 PG_CPPFLAGS = -I$(srcdir)/src
@@ -57,6 +62,11 @@ REGRESS = \
 	build_packs \
 	contracts \
 	drop_guard \
+	sessions \
+	sharing \
+	members \
+	plan_cap \
+	health \
 	upgrade
 REGRESS_OPTS = --load-extension=workshoppilot
 
@@ -66,7 +76,11 @@ ISOLATION = \
 	step_reedit_race \
 	step_definitions_invalidation \
 	step_outputs_invalidation \
-	lifecycle_lock_isolation
+	lifecycle_lock_isolation \
+	session_touch_race \
+	last_owner_race \
+	plan_cap_race \
+	health_no_wait
 ISOLATION_OPTS = --inputdir=test --load-extension=workshoppilot
 
 PROVE_TESTS ?= test/t/*.pl

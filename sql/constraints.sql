@@ -30,7 +30,7 @@ RETURNING visibility, share_token;
 
 \set VERBOSITY default
 -- share_token: unique when set; any number of NULLs
-UPDATE workshoppilot.workshops SET share_token = 'tok_1' WHERE id = 'ws_c2';
+UPDATE workshoppilot.workshops SET visibility = 'shared', share_token = 'tok_1' WHERE id = 'ws_c2';
 \echo :LAST_ERROR_SQLSTATE
 SELECT count(*) AS workshops_without_token
   FROM workshoppilot.workshops WHERE share_token IS NULL;

@@ -28,5 +28,8 @@ _PG_init(void)
 	WpLookupInit();
 	WpJsonSchemaInit();
 	WpDropGuardInit();
+	WpSessionsInit();
+	WpPlanCapInit();
+	WpHealthInit();
 	MarkGUCPrefixReserved("workshoppilot");
 }

@@ -10,7 +10,14 @@
 
 #include "compat.h"
 
-#define WP_VERSION "0.1.0"
+/*
+ * Version of this C library, reported by workshoppilot.health() and
+ * compared there with the installed SQL version.  Bump it together with
+ * default_version in workshoppilot.control (README, "How a change is
+ * shipped").
+ */
+#define WP_LIBRARY_VERSION "0.2.0"
+#define WP_VERSION WP_LIBRARY_VERSION
 
 #define WP_SCHEMA_NAME "workshoppilot"
 #define WP_WORKSHOPS_TABLE "workshops"
@@ -24,6 +31,18 @@
 extern void WpLookupInit(void);
 extern void WpJsonSchemaInit(void);
 extern void WpDropGuardInit(void);
+extern void WpSessionsInit(void);
+extern void WpPlanCapInit(void);
+extern void WpHealthInit(void);
+
+/* src/sessions.c: SPI helpers shared by the sessions, members and plan cap code */
+struct _SPI_plan;
+extern struct _SPI_plan *WpKeepPlan(const char *query, int nargs, Oid *argtypes);
+extern void WpRunLatest(struct _SPI_plan *plan, Datum *args, const char *nulls, int expected);
+extern char *WpLockWorkshop(Datum workshop_id);
+
+/* src/sharing.c */
+extern Datum WpNewShareToken(void);
 
 /* src/lookup.c: direct reads of step progress through cached lookups */
 typedef struct WpStepProgress

@@ -40,13 +40,13 @@ is($node->safe_psql('app',
 \set ON_ERROR_STOP 1
 BEGIN;
 INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea) VALUES ('ws_o', 'u1', 't', 'i');
-INSERT INTO workshoppilot.workshop_members (workshop_id, clerk_user_id, role) VALUES ('ws_o', 'u1', 'owner');
+INSERT INTO workshoppilot.workshop_members (workshop_id, clerk_user_id, role) VALUES ('ws_o', 'u1', 'owner'), ('ws_o', 'u2', 'owner');
 INSERT INTO workshoppilot.step_definitions (id, "order", name, description) VALUES ('retro', 11, 'Retro', 'r');
 INSERT INTO workshoppilot.workshop_steps (workshop_id, step_id) VALUES ('ws_o', 'retro');
 INSERT INTO workshoppilot.sessions (workshop_id) VALUES ('ws_o');
 INSERT INTO workshoppilot.build_packs (workshop_id, title, format_type) VALUES ('ws_o', 'p', 'json');
 UPDATE workshoppilot.workshops SET title = 't2';
-UPDATE workshoppilot.workshop_members SET role = 'editor';
+UPDATE workshoppilot.workshop_members SET role = 'editor' WHERE clerk_user_id = 'u2';	-- u1 stays owner (keep_owner)
 UPDATE workshoppilot.step_definitions SET description = 'd' WHERE id = 'retro';
 UPDATE workshoppilot.workshop_steps SET status = 'in_progress';
 UPDATE workshoppilot.sessions SET ended_at = now();
@@ -60,7 +60,7 @@ DELETE FROM workshoppilot.step_definitions WHERE id = 'retro';
 COMMIT;
 SQL
 is($ret, 0, 'the owner reads and writes every table') or diag($err);
-is($out, '16', 'the owner sees every row');
+is($out, '17', 'the owner sees every row');
 
 # every function: EXECUTE, and a call of each kind
 is($node->safe_psql('app',
