@@ -106,6 +106,8 @@ DELETE FROM workshoppilot.workshops WHERE id LIKE 'ws_share%' OR clerk_user_id =
 
 -- upgrading a 0.1.0 database whose rows the CHECK would refuse: a private
 -- workshop's token is cleared, a shared workshop without one gets one
+-- (the earlier files' workshops go with the extension: confirmed)
+SET workshoppilot.allow_drop_with_data = on;
 DROP EXTENSION workshoppilot;
 CREATE EXTENSION workshoppilot VERSION '0.1.0';
 INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea, visibility, share_token)
@@ -119,4 +121,5 @@ SELECT id, visibility, CASE WHEN id = 'ws_old_shared' THEN share_token ~ '^[A-Za
   FROM workshoppilot.workshops ORDER BY id;
 DELETE FROM workshoppilot.workshops;
 DROP EXTENSION workshoppilot;
+RESET workshoppilot.allow_drop_with_data;
 CREATE EXTENSION workshoppilot;
