@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test/pgroot.sh N [ARGS...] -- runs test/run-all.sh ARGS inside a Debian root
-# that has PostgreSQL N.  test/run-all.sh --pg N calls this for every major
+# that has PostgreSQL N (there, run-all.sh tests N, with or without --pg N).  test/run-all.sh --pg N calls this for every major
 # version other than the host's 15; everything that depends on the version
 # (which Debian suite ships it, how its root is made and entered) is here.
 #
@@ -49,7 +49,11 @@ if [ ! -f "$R/.wp-root-complete" ]; then
   # The customize hook runs install-prereqs.sh inside the new root with
   # mmdebstrap's own mounts; the root is moved into place only when all of it
   # worked, so a failed or killed build is never mistaken for a cached root.
+  # Release files are still signature-checked; their Valid-Until is not
+  # (sid's lasts a week, and a mirror or clock a little off fails it).  The
+  # option stays in the root's apt configuration for install-prereqs.sh.
   if ! "${sudo[@]}" mmdebstrap --quiet --mode=root --variant=minbase --include=ca-certificates \
+        --aptopt='Acquire::Check-Valid-Until "false"' \
         --customize-hook="copy-in '$ROOT/test/install-prereqs.sh' /tmp" \
         --customize-hook="chroot \"\$1\" bash /tmp/install-prereqs.sh --pg $V" \
         --customize-hook="rm -f \"\$1/tmp/install-prereqs.sh\"" \
@@ -85,7 +89,12 @@ tar -xf - -C "$R/tmp/wp/src" || exit 1
 chroot "$R" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
   WP_PGROOT="$WP_V" bash /tmp/wp/src/test/run-all.sh "$@"
 '
+# In the background so that a TERM, INT or HUP of this script stops the run
+# (unshare --kill-child then kills the namespace's PID 1, and with it all).
 copy_checkout "$ROOT" |
   "${sudo[@]}" env WP_V="$V" WP_SHARED="$SHARED" \
     unshare --mount --propagation private --pid --fork --kill-child \
-    bash -c "$inner" pgroot "$R" --pg "$V" "$@"
+    bash -c "$inner" pgroot "$R" "$@" &
+run=$!
+trap 'kill "$run" 2>/dev/null; wait "$run"; exit 130' TERM INT HUP
+wait "$run"

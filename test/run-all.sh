@@ -18,7 +18,7 @@ set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ARGS=("$@")
-PG=15
+PG=${WP_PGROOT:-15}   # inside the root of test/pgroot.sh: its version
 while [ $# -gt 0 ]; do
   case $1 in
     --pg) PG=${2:-}; shift 2 || shift ;;
