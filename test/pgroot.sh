@@ -87,14 +87,23 @@ mkdir -p "$R/tmp/wp/src"
 tar -xf - -C "$R/tmp/wp/src" || exit 1
 [ -n "$WP_SHARED" ] && cp -a "$WP_SHARED" "$R/tmp/wp/shared"
 chroot "$R" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-  WP_PGROOT="$WP_V" bash /tmp/wp/src/test/run-all.sh "$@"
+  WP_PGROOT="$WP_V" bash /tmp/wp/src/test/run-all.sh "$@" &
+run=$!
+# /proc here is still the host'"'"'s: when test/pgroot.sh is gone (stopped or
+# killed), this PID 1 exits, and the kernel kills the rest of the namespace.
+while kill -0 "$run" 2>/dev/null; do
+  [ -d "/proc/$WP_OUTER" ] || { echo "test/pgroot.sh stopped: run killed"; exit 1; }
+  sleep 1
+done
+wait "$run"
 '
-# In the background so that a TERM, INT or HUP of this script stops the run
-# (unshare --kill-child then kills the namespace's PID 1, and with it all).
+# In the background, so that a TERM, INT or HUP ends this script at once
+# (bash runs traps only between foreground commands); the namespace's PID 1
+# sees this script gone and ends the run.
 copy_checkout "$ROOT" |
-  "${sudo[@]}" env WP_V="$V" WP_SHARED="$SHARED" \
+  "${sudo[@]}" env WP_V="$V" WP_SHARED="$SHARED" WP_OUTER=$$ \
     unshare --mount --propagation private --pid --fork --kill-child \
     bash -c "$inner" pgroot "$R" "$@" &
 run=$!
-trap 'kill "$run" 2>/dev/null; wait "$run"; exit 130' TERM INT HUP
+trap 'echo "stopped"; exit 130' TERM INT HUP
 wait "$run"
