@@ -45,7 +45,7 @@ if [ ! -f "$R/.wp-root-complete" ]; then
   echo "== making the Debian ${SUITE[$V]} root for PostgreSQL $V in $R (downloads once)"
   start=$(date +%s)
   "${sudo[@]}" rm -rf "$R" "$R.partial"
-  "${sudo[@]}" mkdir -p "$CACHE"
+  mkdir -p "$CACHE"                    # the caller's, so that the log is too
   # The customize hook runs install-prereqs.sh inside the new root with
   # mmdebstrap's own mounts; the root is moved into place only when all of it
   # worked, so a failed or killed build is never mistaken for a cached root.
