@@ -59,7 +59,9 @@ SELECT o.relname AS table_name, count(*) AS identical_columns
        IS NOT DISTINCT FROM (r.position, r.type, r.not_null, coalesce(r.default_value, ''))
  GROUP BY 1 ORDER BY 1;
 
--- constraints: name, kind and definition (schema names normalised)
+-- constraints: name, kind and definition (schema names normalised).
+-- PostgreSQL 18 also records every NOT NULL as a constraint (contype 'n');
+-- those are compared after the others, the same way on every version.
 CREATE TEMP VIEW cons AS
 SELECT n.nspname, c.relname, k.conname, k.contype,
        replace(pg_get_constraintdef(k.oid), 'drizzle_ref.', 'workshoppilot.') AS definition,
@@ -67,7 +69,7 @@ SELECT n.nspname, c.relname, k.conname, k.contype,
   FROM pg_constraint k
   JOIN pg_class c ON c.oid = k.conrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE n.nspname IN ('workshoppilot', 'drizzle_ref');
+ WHERE n.nspname IN ('workshoppilot', 'drizzle_ref') AND k.contype <> 'n';
 
 SELECT coalesce(o.relname, r.relname) AS table_name,
        coalesce(o.conname, r.conname) AS constraint_name,
@@ -89,6 +91,32 @@ SELECT o.relname AS table_name, o.conname AS identical_constraint, o.definition
     ON o.relname = r.relname AND o.conname = r.conname
  WHERE (o.contype, o.definition, o.confdeltype, o.confupdtype)
        IS NOT DISTINCT FROM (r.contype, r.definition, r.confdeltype, r.confupdtype)
+ ORDER BY 1, 2;
+
+-- NOT NULL constraints (PostgreSQL 18 and later; none before): of every
+-- column both schemas have, name and definition must match.  Whether a
+-- column is NOT NULL is compared above on every version; an added column's
+-- NOT NULL comes with it.
+CREATE TEMP VIEW not_null_cons AS
+SELECT n.nspname, c.relname, a.attname, k.conname, pg_get_constraintdef(k.oid) AS definition
+  FROM pg_constraint k
+  JOIN pg_class c ON c.oid = k.conrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.conkey[1]
+ WHERE n.nspname IN ('workshoppilot', 'drizzle_ref') AND k.contype = 'n';
+
+SELECT coalesce(o.relname, r.relname) AS table_name,
+       coalesce(o.attname, r.attname) AS column_name,
+       o.conname AS our_constraint, r.conname AS ref_constraint,
+       o.definition AS our_definition, r.definition AS ref_definition
+  FROM (SELECT * FROM not_null_cons WHERE nspname = 'workshoppilot') o
+  FULL JOIN (SELECT * FROM not_null_cons WHERE nspname = 'drizzle_ref') r
+    ON o.relname = r.relname AND o.attname = r.attname
+ WHERE (o.conname, o.definition) IS DISTINCT FROM (r.conname, r.definition)
+   AND EXISTS (SELECT FROM cols x WHERE x.nspname = 'workshoppilot'
+                  AND x.relname = coalesce(o.relname, r.relname) AND x.attname = coalesce(o.attname, r.attname))
+   AND EXISTS (SELECT FROM cols x WHERE x.nspname = 'drizzle_ref'
+                  AND x.relname = coalesce(o.relname, r.relname) AND x.attname = coalesce(o.attname, r.attname))
  ORDER BY 1, 2;
 
 -- indexes: name and full definition (schema names normalised)

@@ -686,13 +686,17 @@ quick_accept(ValCtx *ctx, WpSchemaNode *node, WpJv *inst)
 		uint32		off = 0;
 		int			i;
 
+		/*
+		 * Initialised once: WpJvFill sets only the fields of the child's type
+		 * and quick_leaf reads only those, which gcc 14 cannot see.
+		 */
+		WpJv		v = {0};
+
 		if ((node->min_items >= 0 && n < node->min_items) ||
 			(node->max_items >= 0 && n > node->max_items))
 			return false;
 		for (i = 0; i < n; i++)
 		{
-			WpJv		v;
-
 			CHECK_FOR_INTERRUPTS();
 			off = WpJvFill(c, base, i, off, &v);
 			if (!quick_leaf(ctx, node->items, &v))

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test/run-all.sh -- command 2: every test suite on a throwaway server.
+# test/run-all.sh [--pg N] -- command 2: every test suite on a throwaway server.
 #
 # Installs the prerequisites when missing, builds with CI's strict warning
 # flags, installs the extension, builds against the PostgreSQL 17 and 18
@@ -9,12 +9,33 @@
 # the isolation specs and the TAP tests (which include the official JSON
 # Schema test suite).  The server and the folder are removed at the end.
 # Exits non-zero on any failure; the last line is "N passed, N failed".
+#
+#   --pg N   test on PostgreSQL N instead of the host's 15: everything above
+#            (but the header builds) runs inside a cached Debian root that
+#            has PostgreSQL N (test/pgroot.sh), with that version's PGXS,
+#            tree and server.  PG_CONFIG is for the 15 run only.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-bash "$ROOT/test/install-prereqs.sh" || { echo "prerequisites could not be installed"; echo "0 passed, 1 failed"; exit 1; }
+ARGS=("$@")
+PG=${WP_PGROOT:-15}   # inside the root of test/pgroot.sh: its version
+while [ $# -gt 0 ]; do
+  case $1 in
+    --pg) PG=${2:-}; shift 2 || shift ;;
+    *) echo "usage: test/run-all.sh [--pg N]  (unknown option $1)"; echo "0 passed, 1 failed"; exit 2 ;;
+  esac
+done
+case $PG in
+  '' | *[!0-9]*) echo "--pg needs a major version, e.g. --pg 17"; echo "0 passed, 1 failed"; exit 2 ;;
+esac
+# Any version but the host's runs this same script inside its own root.
+if [ "$PG" != 15 ] && [ "${WP_PGROOT:-}" != "$PG" ]; then
+  exec bash "$ROOT/test/pgroot.sh" "$PG" "${ARGS[@]}"
+fi
 
-PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+bash "$ROOT/test/install-prereqs.sh" --pg "$PG" || { echo "prerequisites could not be installed"; echo "0 passed, 1 failed"; exit 1; }
+
+PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$PG/bin/pg_config}
 BINDIR=$("$PG_CONFIG" --bindir)
 STRICT_CFLAGS="-Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare"
 sudo=()
@@ -24,7 +45,7 @@ passed=0
 failed=0
 summary() { echo "$passed passed, $failed failed"; }
 
-echo "== build"
+echo "== build (PostgreSQL $("$PG_CONFIG" --version | awk '{print $2}'))"
 make -s -C "$ROOT" PG_CONFIG="$PG_CONFIG" clean >/dev/null
 if ! make -s -C "$ROOT" PG_CONFIG="$PG_CONFIG" PG_CFLAGS="$STRICT_CFLAGS" ||
    ! "${sudo[@]}" make -s -C "$ROOT" PG_CONFIG="$PG_CONFIG" install >/dev/null; then
@@ -33,12 +54,14 @@ if ! make -s -C "$ROOT" PG_CONFIG="$PG_CONFIG" PG_CFLAGS="$STRICT_CFLAGS" ||
 fi
 passed=$((passed + 1))
 
-echo "== build against PostgreSQL 17 and 18 headers"
-compat_log=$(mktemp)
-PG_CONFIG="$PG_CONFIG" STRICT_CFLAGS="$STRICT_CFLAGS" bash "$ROOT/test/compat-build.sh" 2>&1 | tee "$compat_log"
-read -r n m < <(tail -1 "$compat_log" | awk '/ passed, / { print $1, $3; ok = 1 } END { if (!ok) print 0, 1 }')
-passed=$((passed + n)); failed=$((failed + m))
-rm -f "$compat_log"
+if [ "$PG" = 15 ]; then
+  echo "== build against PostgreSQL 17 and 18 headers"
+  compat_log=$(mktemp)
+  PG_CONFIG="$PG_CONFIG" STRICT_CFLAGS="$STRICT_CFLAGS" bash "$ROOT/test/compat-build.sh" 2>&1 | tee "$compat_log"
+  read -r n m < <(tail -1 "$compat_log" | awk '/ passed, / { print $1, $3; ok = 1 } END { if (!ok) print 0, 1 }')
+  passed=$((passed + n)); failed=$((failed + m))
+  rm -f "$compat_log"
+fi
 
 # The reference DDL fixture must be the app's current one.
 if [ -f "$ROOT/../shared/reference/drizzle-schema.sql" ]; then
@@ -75,7 +98,7 @@ runas=()
 if [ "$(id -u)" -eq 0 ]; then
   runas=(runuser -u postgres --)
 fi
-(cd "$ROOT" && tar --exclude=.git --exclude=.pgdata -cf - .) | (mkdir -p "$WORK/src" && cd "$WORK/src" && tar -xf -)
+(cd "$ROOT" && tar --exclude=.git --exclude=.pgdata --exclude=.pgchroot -cf - .) | (mkdir -p "$WORK/src" && cd "$WORK/src" && tar -xf -)
 mkdir -p "$WORK/data" "$WORK/sock"
 [ "$(id -u)" -eq 0 ] && chown -R postgres "$WORK"
 
