@@ -52,7 +52,7 @@
 #define WP_PLAN_CAP_LOCK_KEY 0x77704361
 
 /* workshoppilot.max_workshops_per_user; 0 means no cap */
-int			wp_max_workshops_per_user = 0;
+static int	wp_max_workshops_per_user = 0;
 
 
 /*

@@ -47,7 +47,7 @@
 #include "workshoppilot.h"
 
 /* workshoppilot.session_idle_timeout, in milliseconds */
-int			wp_session_idle_timeout = 30 * 60 * 1000;
+static int	wp_session_idle_timeout = 30 * 60 * 1000;
 
 static SPIPlanPtr plan_lock = NULL;
 static SPIPlanPtr plan_open = NULL;

@@ -86,8 +86,13 @@ cp -L /etc/resolv.conf "$R/etc/resolv.conf" 2>/dev/null
 mkdir -p "$R/tmp/wp/src"
 tar -xf - -C "$R/tmp/wp/src" || exit 1
 [ -n "$WP_SHARED" ] && cp -a "$WP_SHARED" "$R/tmp/wp/shared"
+# The host'"'"'s CA bundle, which may hold a local CA that HTTPS to the npm
+# registry goes through; node inside the root trusts it in addition to its own.
+ca=()
+cp -L /etc/ssl/certs/ca-certificates.crt "$R/tmp/wp/host-ca.crt" 2>/dev/null &&
+  ca=(NODE_EXTRA_CA_CERTS=/tmp/wp/host-ca.crt)
 chroot "$R" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-  WP_PGROOT="$WP_V" bash /tmp/wp/src/test/run-all.sh "$@" &
+  "${ca[@]}" WP_PGROOT="$WP_V" bash /tmp/wp/src/test/run-all.sh "$@" &
 run=$!
 # /proc here is still the host'"'"'s: when test/pgroot.sh is gone (stopped or
 # killed), this PID 1 exits, and the kernel kills the rest of the namespace.

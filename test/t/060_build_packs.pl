@@ -242,7 +242,7 @@ sub pack_ids
 	is(scalar(@items), scalar(@hostile), 'hostile: one list item per string');
 	for my $i (0 .. $#hostile)
 	{
-		is($items[$i], $expected[$i], 'hostile item comes back as text: ' . $json->encode([ $hostile[$i] ]));
+		is($items[$i], $expected[$i], 'hostile item comes back as text: ' . JSON::PP->new->ascii->encode([ $hostile[$i] ]));
 	}
 
 	# the "Rows" table
