@@ -25,7 +25,8 @@ OBJS = \
 	src/jsonschema_format.o \
 	src/jsonschema_meta.o \
 	src/unicode_props.o \
-	src/step_outputs.o
+	src/step_outputs.o \
+	src/messages.o
 
 DATA = $(wildcard sql/workshoppilot--*.sql)
 PG_CPPFLAGS = -I$(srcdir)/src

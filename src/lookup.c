@@ -68,6 +68,7 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/inval.h"
@@ -269,6 +270,22 @@ ensure_oids(void)
 	 */
 	oids = o;
 	oids_valid = true;
+}
+
+/*
+ * check_select
+ *		Raises 42501 ("permission denied for table ...") unless the current
+ *		user may SELECT from relid.  The direct scans below bypass the
+ *		executor's permission checks, so the readers apply the check a
+ *		query over the same tables would.
+ */
+static void
+check_select(Oid relid, const char *relname)
+{
+	AclResult	aclresult = pg_class_aclcheck(relid, GetUserId(), ACL_SELECT);
+
+	if (aclresult != ACLCHECK_OK)
+		aclcheck_error(aclresult, OBJECT_TABLE, relname);
 }
 
 /*
@@ -580,7 +597,9 @@ text_key(ScanKey key, Relation index, AttrNumber heap_attno, text *value)
  *		not_started; rows whose step is not (or no longer) defined are
  *		ignored.  current_id is a copy in the caller's memory context, NULL
  *		when every step is complete.  Raises 42704 for an unknown workshop
- *		and 55000 when the extension is missing.
+ *		and 55000 when the extension is missing, 42501 unless the
+ *		current user may SELECT from workshops, step_definitions and
+ *		workshop_steps.
  */
 void
 WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
@@ -607,6 +626,9 @@ WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
 	 */
 	AcceptInvalidationMessages();
 	ensure_oids();
+	check_select(oids.workshops, WP_WORKSHOPS_TABLE);
+	check_select(oids.step_definitions, WP_STEP_DEFINITIONS_TABLE);
+	check_select(oids.workshop_steps, WP_WORKSHOP_STEPS_TABLE);
 
 	/*
 	 * Lock first: acquiring a lock may accept invalidations (which only
@@ -684,7 +706,7 @@ WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
 					 errmsg("workshop \"%s\" does not exist",
-							text_to_cstring(workshop_id))));
+							WpMessageTextDatum(PointerGetDatum(workshop_id)))));
 	}
 
 	progress->total = d->ndefs;

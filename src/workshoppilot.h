@@ -34,4 +34,9 @@ typedef struct WpStepProgress
 
 extern void WpLookupStepProgress(text *workshop_id, WpStepProgress *progress);
 
+/* src/messages.c: values quoted in error messages, clipped */
+#define WP_MESSAGE_VALUE_MAX 64
+extern char *WpMessageValue(const char *s, int len);
+extern char *WpMessageTextDatum(Datum value);
+
 #endif							/* WORKSHOPPILOT_H */
