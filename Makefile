@@ -47,7 +47,8 @@ REGRESS = \
 	jsonschema \
 	jsonschema_regex \
 	jsonschema_format \
-	step_outputs
+	step_outputs \
+	security
 REGRESS_OPTS = --load-extension=workshoppilot
 
 ISOLATION = \

@@ -18,7 +18,7 @@ sub load_fixture
 {
 	my ($node, $db) = @_;
 	my $file = dirname(__FILE__) . '/fixtures/hostile_calls.sql';
-	$node->safe_psql($db, slurp_file($file), timeout => 600);
+	$node->safe_psql($db, "SET search_path = pg_catalog, pg_temp;\n" . slurp_file($file), timeout => 600);
 	return;
 }
 

@@ -11,12 +11,45 @@
 # Exits non-zero on any failure; the last line is "N passed, N failed".
 set -uo pipefail
 
+# Options (several may be given):
+#   --sanitize   build with AddressSanitizer and UndefinedBehaviorSanitizer and
+#                run the regression, isolation and hostile-input suites with
+#                the ASan runtime preloaded into the server (README,
+#                "Hostile input and sanitizers")
+SANITIZE=0
+while [ $# -gt 0 ]; do
+  case $1 in
+    --sanitize) SANITIZE=1 ;;
+    *) echo "usage: $0 [--sanitize]"; exit 2 ;;
+  esac
+  shift
+done
+
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bash "$ROOT/test/install-prereqs.sh" || { echo "prerequisites could not be installed"; echo "0 passed, 1 failed"; exit 1; }
 
 PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 BINDIR=$("$PG_CONFIG" --bindir)
 STRICT_CFLAGS="-Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare"
+# --sanitize: extra compile and link flags, and the environment the server
+# (and only the server) runs with; TAP then runs the hostile-input suite only
+EXTRA_CFLAGS=""
+EXTRA_LDFLAGS=""
+SERVER_ENV=()
+PROVE_TESTS_RUN="test/t/*.pl"
+if [ "$SANITIZE" -eq 1 ]; then
+  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+  EXTRA_LDFLAGS="-fsanitize=address,undefined"
+  # The server binary is not instrumented, so the ASan runtime must be the
+  # first library the dynamic loader sees; detect_leaks=0 because PostgreSQL
+  # frees memory by deleting contexts and leaves the rest to process exit
+  # (LeakSanitizer would report every backend); log_path collects reports.
+  SAN_LOG_DIR=$(mktemp -d /tmp/workshoppilot-san.XXXXXX); chmod 777 "$SAN_LOG_DIR"
+  SERVER_ENV=(LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
+    ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:log_path=$SAN_LOG_DIR/asan:strict_string_checks=0"
+    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$SAN_LOG_DIR/ubsan")
+  PROVE_TESTS_RUN="test/t/070_hostile_inputs.pl"
+fi
 sudo=()
 [ "$(id -u)" -ne 0 ] && sudo=(sudo)
 
@@ -26,7 +59,7 @@ summary() { echo "$passed passed, $failed failed"; }
 
 echo "== build"
 make -s -C "$ROOT" PG_CONFIG="$PG_CONFIG" clean >/dev/null
-if ! make -s -C "$ROOT" PG_CONFIG="$PG_CONFIG" PG_CFLAGS="$STRICT_CFLAGS" ||
+if ! make -s -C "$ROOT" PG_CONFIG="$PG_CONFIG" PG_CFLAGS="$STRICT_CFLAGS $EXTRA_CFLAGS" PG_LDFLAGS="$EXTRA_LDFLAGS" ||
    ! "${sudo[@]}" make -s -C "$ROOT" PG_CONFIG="$PG_CONFIG" install >/dev/null; then
   echo "build or install failed"
   failed=$((failed + 1)); summary; exit 1
@@ -91,7 +124,7 @@ trap cleanup EXIT
 
 echo "== throwaway server in $WORK"
 if ! as_test_user initdb -D "$WORK/data" -U postgres -A trust --no-sync --encoding=UTF8 --locale=C >"$WORK/initdb.log" 2>&1 ||
-   ! as_test_user pg_ctl -D "$WORK/data" -l "$WORK/server.log" -w \
+   ! as_test_user env "${SERVER_ENV[@]}" pg_ctl -D "$WORK/data" -l "$WORK/server.log" -w \
        -o "-k $WORK/sock -p 54329 -c listen_addresses= -c fsync=off" start >/dev/null; then
   cat "$WORK/initdb.log" "$WORK/server.log" 2>/dev/null | tail -20
   failed=$((failed + 1)); summary; exit 1
@@ -122,7 +155,7 @@ count_pg_regress "$WORK/isolation.log"
 [ -f "$WORK/src/output_iso/regression.diffs" ] && head -c 20000 "$WORK/src/output_iso/regression.diffs"
 
 echo "== TAP"
-as_test_user make -s -C "$WORK/src" prove_installcheck PROVE_FLAGS="-I $WORK/src/test" 2>&1 | tee "$WORK/tap.log" | grep -vE '^(echo|\+\+\+|make)'
+as_test_user env WP_SERVER_ENV="$(printf '%s\n' "${SERVER_ENV[@]}")" make -s -C "$WORK/src" prove_installcheck PROVE_TESTS="$PROVE_TESTS_RUN" PROVE_FLAGS="-I $WORK/src/test" 2>&1 | tee "$WORK/tap.log" | grep -vE '^(echo|\+\+\+|make)'
 tests=$(grep -oE 'Tests=[0-9]+' "$WORK/tap.log" | grep -oE '[0-9]+' || echo 0)
 tap_failed=$(grep -oE 'Failed [0-9]+/[0-9]+ subtests' "$WORK/tap.log" | awk '{s += $2} END {print s + 0}')
 if grep -q 'Result: PASS' "$WORK/tap.log"; then
@@ -134,6 +167,17 @@ else
   for f in "$WORK"/src/tmp_check/log/regress_log_*; do
     [ -f "$f" ] && { echo "--- $f (tail)"; tail -n 30 "$f"; }
   done
+fi
+
+if [ "$SANITIZE" -eq 1 ]; then
+  echo "== sanitizer reports"
+  if ls "$SAN_LOG_DIR"/* >/dev/null 2>&1 || grep -qE 'AddressSanitizer|runtime error:' "$WORK/server.log"; then
+    head -c 20000 "$SAN_LOG_DIR"/* 2>/dev/null; grep -E -A20 'AddressSanitizer|runtime error:' "$WORK/server.log" | head -100
+    failed=$((failed + 1))
+  else
+    echo "none"; passed=$((passed + 1))
+  fi
+  rm -rf "$SAN_LOG_DIR"
 fi
 
 summary

@@ -26,7 +26,17 @@ use HostileCalls;
 my $node = PostgreSQL::Test::Cluster->new('hostile');
 $node->init;
 $node->append_conf('postgresql.conf', "log_min_messages = warning\n");
-$node->start;
+{
+	# test/run-all.sh --sanitize: the server (only) runs with the sanitizer
+	# runtime preloaded; WP_SERVER_ENV holds NAME=value lines
+	local %ENV = %ENV;
+	for my $line (split /\n/, $ENV{WP_SERVER_ENV} // '')
+	{
+		my ($name, $value) = split /=/, $line, 2;
+		$ENV{$name} = $value if defined $value;
+	}
+	$node->start;
+}
 $node->safe_psql('postgres', 'CREATE EXTENSION workshoppilot');
 HostileCalls::load_fixture($node, 'postgres');
 my $started = $node->safe_psql('postgres', 'SELECT pg_postmaster_start_time()');
