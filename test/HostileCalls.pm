@@ -60,7 +60,7 @@ sub dollar_quote
 # run(node, db, calls, %opts): runs every call through wp_hostile.probe
 # with search_path => $opts{search_path} (default 'pg_catalog, public'),
 # prelude => SQL run first in the session (e.g. SET ROLE), and
-# statement_timeout 1s.  Returns (hashref id -> {sqlstate, ms, result,
+# statement_timeout 1s (or the call's {timeout}).  Returns (hashref id -> {sqlstate, ms, result,
 # hwm_kb, ctx_bytes, message}, psql stderr, psql exit code).  A call missing
 # from the hash did not return (lost connection).
 sub run
@@ -69,8 +69,12 @@ sub run
 	my $path = $opts{search_path} // 'pg_catalog, public';
 	my $script = "SET statement_timeout = '1s';\n";
 	$script .= ($opts{prelude} // '') . "\n";
+	my $timeout = '1s';
 	for my $c (@$calls)
 	{
+		my $want = $c->{timeout} // '1s';
+		$script .= "SET statement_timeout = '$want';\n" if $want ne $timeout;
+		$timeout = $want;
 		$script .= sprintf("SELECT wp_hostile.probe(%d, %s, %s, %s);\n",
 			$c->{id}, dollar_quote($path), dollar_quote($c->{sql}),
 			$c->{heavy} ? 'true' : 'false');

@@ -3,7 +3,8 @@
 //
 //   node gen.mjs SEED PAIRS OUT.csv
 //
-// Writes CSV rows: id, hostile (t/f), schema (JSON), instance (JSON), ajv
+// Each ordinary schema is paired with PER_SCHEMA random documents, each
+// hostile schema with one.  Writes CSV rows: id, hostile (t/f), schema (JSON), instance (JSON), ajv
 // verdict: "t" / "f" (valid / invalid), "invalid-schema" (ajv refuses to
 // compile it), "error" (ajv threw while validating, e.g. a stack overflow on
 // a $ref cycle), "skip" (not given to ajv: a pattern that backtracks
@@ -52,7 +53,7 @@ function value(depth) {
 }
 
 function schema(depth, ctx) {
-  if (depth > 3 || chance(0.15)) {
+  if (depth > 2 || chance(0.25)) {
     if (chance(0.3)) return chance(0.7);
     if (ctx.defs.length && chance(0.3)) return { $ref: '#/$defs/' + pick(ctx.defs) };
   }
@@ -140,33 +141,50 @@ const HOSTILE = [
 
 const ajv = new Ajv2020({ strict: false, allErrors: false, validateFormats: false });
 const fd = fs.openSync(out, 'w');
-const csv = (s) => '"' + s.replace(/"/g, '""') + '"';
-let hostile = 0;
-for (let id = 1; id <= pairs; id++) {
-  let s, inst, verdict = null, isHostile = false;
-  if (chance(0.01)) {
-    isHostile = true; hostile++;
-    [s, inst, verdict] = pick(HOSTILE)();
+const csv = (x) => '"' + x.replace(/"/g, '""') + '"';
+const PER_SCHEMA = 100;	// ajv compiles a schema in 5-100 ms: reuse each for many documents
+let hostile = 0, schemas = 0, id = 0;
+while (id < pairs) {
+  const t0 = Date.now();
+  let s, insts, verdicts = null, isHostile = false, kind = -1;
+  schemas++;
+  if (chance(0.05)) {
+    isHostile = true;
+    kind = int(HOSTILE.length);
+    let v;
+    [s, insts, v] = HOSTILE[kind]();
+    insts = [insts];
+    if (v) verdicts = [v];
   } else {
-    [s, inst] = ordinary();
+    [s] = ordinary();
+    insts = [];
+    for (let k = Math.min(PER_SCHEMA, pairs - id); k > 0; k--) insts.push(value(0));
   }
-  if (verdict === null || verdict === undefined) {
+  if (verdicts === null) {
     let validate = null;
     try {
       validate = ajv.compile(s);
     } catch (e) {
-      verdict = 'invalid-schema';
+      verdicts = insts.map(() => 'invalid-schema');
     }
     if (validate) {
-      try {
-        verdict = validate(inst) ? 't' : 'f';
-      } catch (e) {
-        verdict = 'error';
-      }
+      verdicts = insts.map((inst) => {
+        try {
+          return validate(inst) ? 't' : 'f';
+        } catch (e) {
+          return 'error';
+        }
+      });
     }
-    ajv.removeSchema();	// no cache across pairs ($id clashes, memory)
+    ajv.removeSchema();	// no cache across schemas ($id clashes, memory)
   }
-  fs.writeSync(fd, [id, isHostile ? 't' : 'f', csv(JSON.stringify(s)), csv(JSON.stringify(inst)), verdict].join(',') + '\n');
+  const sj = csv(JSON.stringify(s));
+  for (let k = 0; k < insts.length; k++) {
+    id++;
+    if (isHostile) hostile++;
+    fs.writeSync(fd, [id, isHostile ? 't' : 'f', sj, csv(JSON.stringify(insts[k])), verdicts[k]].join(',') + '\n');
+  }
+  if (process.env.WP_FUZZ_DEBUG && Date.now() - t0 > 500) console.error(`schema ${schemas} (hostile kind ${kind}): ${Date.now() - t0} ms`);
 }
 fs.closeSync(fd);
-console.log(`seed ${seedArg}: ${pairs} pairs, ${hostile} hostile`);
+console.log(`seed ${seedArg}: ${id} pairs, ${schemas} schemas, ${hostile} hostile`);

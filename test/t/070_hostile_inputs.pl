@@ -9,8 +9,8 @@
 # statement under statement_timeout = 1s.
 #
 # Asserts: every call returns (no lost connection) with a result or an
-# error whose SQLSTATE is not of class XX; every call ends within 2 s of its
-# start (cancelled within a second of the timeout); the server never
+# error whose SQLSTATE is not of class XX; every call ends within a second
+# of its statement_timeout (1s; 5s for 100 MB inputs, see below); the server never
 # restarts (pg_postmaster_start_time, "terminated by signal" in the log);
 # inputs the server rejects itself are rejected with a proper SQLSTATE; the
 # backend's peak resident memory stays under 3 GB and the memory contexts
@@ -50,6 +50,15 @@ like($rejected, qr/100,000 nested arrays 54001/,
 	'JSON nested 100,000 levels is rejected by the server\'s parser (54001)');
 
 my @calls = HostileCalls::calls($node, 'postgres');
+
+# A 100 MB argument: fetching and decompressing it alone takes about a
+# second on a loaded 2-core machine, in PostgreSQL code that checks for no
+# interrupts (detoasting, pglz), before the extension sees it.  Those calls
+# run under statement_timeout = 5s and must end within a second of that.
+for my $c (@calls)
+{
+	$c->{timeout} = $c->{label} =~ /100 MB/ ? '5s' : '1s';
+}
 my %kinds;
 $kinds{ $_->{kind} }++ for @calls;
 cmp_ok(scalar(@calls), '>=', 2000, 'the catalog yields calls for every function and trigger path');
@@ -68,11 +77,13 @@ for my $c (@calls)
 	if (!$r) { push @missing, $c->{label}; next; }
 	$states{ $r->{sqlstate} }++;
 	push @internal, "$c->{label}: $r->{sqlstate} $r->{message}" if $r->{sqlstate} =~ /^XX/;
-	push @slow, "$c->{label}: $r->{ms} ms ($r->{sqlstate})" if $r->{ms} >= 2000;
+	my $limit_ms = $c->{timeout} eq '5s' ? 5000 : 1000;
+	push @slow, "$c->{label}: $r->{ms} ms ($r->{sqlstate}, statement_timeout $c->{timeout})"
+	  if $r->{ms} >= $limit_ms + 1000;
 	if ($r->{sqlstate} eq '57014')
 	{
 		$cancelled++;
-		$worst_cancel = $r->{ms} - 1000 if $r->{ms} - 1000 > $worst_cancel;
+		$worst_cancel = $r->{ms} - $limit_ms if $r->{ms} - $limit_ms > $worst_cancel;
 	}
 	($worst_ms, $worst_label) = ($r->{ms}, $c->{label}) if $r->{ms} > $worst_ms;
 	if ($c->{heavy} && $r->{hwm_kb} > $peak_kb)
@@ -88,7 +99,7 @@ is(scalar(@missing), 0, 'every call returned (no lost connection)')
   or diag("first missing: " . join("\n", @missing[ 0 .. ($#missing < 9 ? $#missing : 9) ]) . "\n$stderr");
 is($ret, 0, 'psql ended normally') or diag($stderr);
 is(scalar(@internal), 0, 'no call ends in an XX SQLSTATE') or diag(join("\n", @internal));
-is(scalar(@slow), 0, 'every call ends within a second of statement_timeout = 1s')
+is(scalar(@slow), 0, 'every call ends within a second of its statement_timeout (1s; 5s for 100 MB inputs)')
   or diag(join("\n", @slow));
 cmp_ok($peak_kb, '<', 3 * 1024 * 1024, 'peak resident memory of the backend stays under 3 GB');
 cmp_ok($max_ctx, '<', 64 * 1024 * 1024,
