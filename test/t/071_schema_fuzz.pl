@@ -96,7 +96,7 @@ SQL
 # reuse the probe of the hostile-input fixture (a rolled-back subtransaction
 # per call, SQLSTATE and time reported)
 my $fixture = slurp_file(dirname(__FILE__) . '/../fixtures/hostile_calls.sql');
-$fixture =~ /(-- wp_hostile\.probe\(id, search_path.*)\z/s or die 'probe not found';
+$fixture =~ /(-- wp_hostile\.probe\(id, search_path.*?\n\$\$;\n)/s or die 'probe not found';
 $node->safe_psql('postgres', "SET search_path = pg_catalog, pg_temp;\n$1");
 my @calls = map {
 	{

@@ -46,6 +46,12 @@ WHERE p.pronamespace = 'workshoppilot'::regnamespace
   AND (p.provolatile = 'i' OR p.proname = 'cuid2')
 SQL
 
+# STRICT functions: a NULL argument returns NULL (or a row of NULLs) unread
+my %strict = map { $_ => 1 } split /\n/, $node->safe_psql('postgres', <<'SQL');
+SELECT p.oid::regprocedure FROM pg_proc p
+WHERE p.pronamespace = 'workshoppilot'::regnamespace AND p.proisstrict
+SQL
+
 my $snapshot_sql = <<'SQL';
 SELECT string_agg(t, ' ') FROM (
   SELECT md5(string_agg(w::text, '|' ORDER BY w.id)) AS t FROM workshoppilot.workshops w
@@ -83,8 +89,9 @@ for my $role (qw(nobody usage_only reader))
 		else
 		{
 			my ($fn) = $c->{label} =~ /^(\S+\))/;
+			my $null_arg = $strict{$fn} && $c->{label} =~ /(\(all NULL\)| NULL)$/;
 			push @read, "$c->{label}: $r->{result}"
-			  if $r->{sqlstate} eq '00000' && $r->{result} ne 'NULL' && !$no_table{$fn};
+			  if $r->{sqlstate} eq '00000' && $r->{result} ne 'NULL' && !$no_table{$fn} && !$null_arg;
 		}
 		for my $s (@{ $secrets{$role} })
 		{
