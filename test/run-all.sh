@@ -12,10 +12,9 @@
 set -uo pipefail
 
 # Options (several may be given):
-#   --sanitize   build with AddressSanitizer and UndefinedBehaviorSanitizer and
-#                run the regression, isolation and hostile-input suites with
-#                the ASan runtime preloaded into the server (README,
-#                "Hostile input and sanitizers")
+#   --sanitize   build with UndefinedBehaviorSanitizer and run the regression,
+#                isolation and hostile-input suites with it in the server
+#                (README, "Hostile input and sanitizers": why not ASan)
 SANITIZE=0
 while [ $# -gt 0 ]; do
   case $1 in
@@ -38,16 +37,16 @@ EXTRA_LDFLAGS=""
 SERVER_ENV=()
 PROVE_TESTS_RUN="test/t/*.pl"
 if [ "$SANITIZE" -eq 1 ]; then
-  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
-  EXTRA_LDFLAGS="-fsanitize=address,undefined"
-  # The server binary is not instrumented, so the ASan runtime must be the
-  # first library the dynamic loader sees; detect_leaks=0 because PostgreSQL
-  # frees memory by deleting contexts and leaves the rest to process exit
-  # (LeakSanitizer would report every backend); log_path collects reports.
+  # UndefinedBehaviorSanitizer: its runtime (libubsan) is an ordinary
+  # dependency of the module and works in Debian's uninstrumented server.
+  # AddressSanitizer does not: its runtime must be LD_PRELOADed into
+  # postgres, and every NLS-enabled Debian PostgreSQL program (postgres,
+  # initdb, even "postgres -V") then deadlocks in glibc's bindtextdomain()
+  # (llvm-project#49223, google/sanitizers#1270) -- README, "Sanitizers".
+  EXTRA_CFLAGS="-fsanitize=undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+  EXTRA_LDFLAGS="-fsanitize=undefined"
   SAN_LOG_DIR=$(mktemp -d /tmp/workshoppilot-san.XXXXXX); chmod 777 "$SAN_LOG_DIR"
-  SERVER_ENV=(LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
-    ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:log_path=$SAN_LOG_DIR/asan:strict_string_checks=0"
-    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$SAN_LOG_DIR/ubsan")
+  SERVER_ENV=(UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$SAN_LOG_DIR/ubsan")
   PROVE_TESTS_RUN="test/t/070_hostile_inputs.pl"
 fi
 sudo=()
@@ -171,8 +170,8 @@ fi
 
 if [ "$SANITIZE" -eq 1 ]; then
   echo "== sanitizer reports"
-  if ls "$SAN_LOG_DIR"/* >/dev/null 2>&1 || grep -qE 'AddressSanitizer|runtime error:' "$WORK/server.log"; then
-    head -c 20000 "$SAN_LOG_DIR"/* 2>/dev/null; grep -E -A20 'AddressSanitizer|runtime error:' "$WORK/server.log" | head -100
+  if ls "$SAN_LOG_DIR"/* >/dev/null 2>&1 || grep -qE 'runtime error:' "$WORK/server.log"; then
+    head -c 20000 "$SAN_LOG_DIR"/* 2>/dev/null; grep -E -A20 'runtime error:' "$WORK/server.log" | head -100
     failed=$((failed + 1))
   else
     echo "none"; passed=$((passed + 1))
