@@ -15,11 +15,16 @@ set -uo pipefail
 #   --sanitize   build with UndefinedBehaviorSanitizer and run the regression,
 #                isolation and hostile-input suites with it in the server
 #                (README, "Hostile input and sanitizers": why not ASan)
+#   --valgrind   run the server under valgrind memcheck for the regression and
+#                isolation suites (no TAP); a report with a frame in the
+#                module fails the run
 SANITIZE=0
+VALGRIND=0
 while [ $# -gt 0 ]; do
   case $1 in
     --sanitize) SANITIZE=1 ;;
-    *) echo "usage: $0 [--sanitize]"; exit 2 ;;
+    --valgrind) VALGRIND=1 ;;
+    *) echo "usage: $0 [--sanitize] [--valgrind]"; exit 2 ;;
   esac
   shift
 done
@@ -121,9 +126,21 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# --valgrind: pg_ctl starts the postmaster through a wrapper (pg_ctl -p takes
+# a path, not a command); backends are forks, so memcheck follows them
+PGCTL_EXTRA=()
+if [ "$VALGRIND" -eq 1 ]; then
+  mkdir -p "$WORK/valgrind"
+  printf '#!/bin/sh\nexec valgrind --quiet --trace-children=yes --leak-check=no --num-callers=40 --error-limit=no --log-file=%s/valgrind/%%p.log %s/postgres "$@"\n' \
+    "$WORK" "$BINDIR" > "$WORK/postgres-valgrind"
+  chmod 755 "$WORK/postgres-valgrind"
+  [ "$(id -u)" -eq 0 ] && chown -R postgres "$WORK/valgrind" "$WORK/postgres-valgrind"
+  PGCTL_EXTRA=(-p "$WORK/postgres-valgrind" -t 600)
+fi
+
 echo "== throwaway server in $WORK"
 if ! as_test_user initdb -D "$WORK/data" -U postgres -A trust --no-sync --encoding=UTF8 --locale=C >"$WORK/initdb.log" 2>&1 ||
-   ! as_test_user env "${SERVER_ENV[@]}" pg_ctl -D "$WORK/data" -l "$WORK/server.log" -w \
+   ! as_test_user env "${SERVER_ENV[@]}" pg_ctl "${PGCTL_EXTRA[@]}" -D "$WORK/data" -l "$WORK/server.log" -w \
        -o "-k $WORK/sock -p 54329 -c listen_addresses= -c fsync=off" start >/dev/null; then
   cat "$WORK/initdb.log" "$WORK/server.log" 2>/dev/null | tail -20
   failed=$((failed + 1)); summary; exit 1
@@ -153,6 +170,7 @@ as_test_user make -s -C "$WORK/src" installcheck REGRESS= 2>&1 | tee "$WORK/isol
 count_pg_regress "$WORK/isolation.log"
 [ -f "$WORK/src/output_iso/regression.diffs" ] && head -c 20000 "$WORK/src/output_iso/regression.diffs"
 
+if [ "$VALGRIND" -eq 0 ]; then   # TAP starts servers of its own
 echo "== TAP"
 as_test_user env WP_SERVER_ENV="$(printf '%s\n' "${SERVER_ENV[@]}")" make -s -C "$WORK/src" prove_installcheck PROVE_TESTS="$PROVE_TESTS_RUN" PROVE_FLAGS="-I $WORK/src/test" 2>&1 | tee "$WORK/tap.log" | grep -vE '^(echo|\+\+\+|make)'
 tests=$(grep -oE 'Tests=[0-9]+' "$WORK/tap.log" | grep -oE '[0-9]+' || echo 0)
@@ -167,6 +185,7 @@ else
     [ -f "$f" ] && { echo "--- $f (tail)"; tail -n 30 "$f"; }
   done
 fi
+fi
 
 if [ "$SANITIZE" -eq 1 ]; then
   echo "== sanitizer reports"
@@ -177,6 +196,20 @@ if [ "$SANITIZE" -eq 1 ]; then
     echo "none"; passed=$((passed + 1))
   fi
   rm -rf "$SAN_LOG_DIR"
+fi
+
+if [ "$VALGRIND" -eq 1 ]; then
+  # memcheck reports (PostgreSQL's own are not ours) whose stack names one of
+  # the module's source files
+  echo "== valgrind reports with a frame in the module"
+  as_test_user pg_ctl -D "$WORK/data" -m fast -t 600 stop >/dev/null 2>&1
+  ours=$(cd "$ROOT/src" && ls *.c | sed 's/\./\\./' | paste -sd'|')
+  hits=$(grep -lE "\((${ours}):[0-9]+\)" "$WORK"/valgrind/*.log 2>/dev/null)
+  if [ -n "$hits" ]; then
+    head -c 8000 $hits; failed=$((failed + 1))
+  else
+    echo "none ($(ls "$WORK"/valgrind | wc -l) processes traced)"; passed=$((passed + 1))
+  fi
 fi
 
 summary
