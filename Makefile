@@ -36,7 +36,8 @@ OBJS = \
 	src/sharing.o \
 	src/members.o \
 	src/plan_cap.o \
-	src/health.o
+	src/health.o \
+	src/messages.o
 
 DATA = $(wildcard sql/workshoppilot--*.sql)
 PG_CPPFLAGS = -I$(srcdir)/src
@@ -67,6 +68,7 @@ REGRESS = \
 	members \
 	plan_cap \
 	health \
+	security \
 	upgrade
 REGRESS_OPTS = --load-extension=workshoppilot
 

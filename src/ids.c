@@ -519,7 +519,7 @@ check_prefix(text *prefix)
 	if (!prefix_is_valid(VARDATA_ANY(prefix), VARSIZE_ANY_EXHDR(prefix)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid cuid2 prefix \"%s\"", text_to_cstring(prefix)),
+				 errmsg("invalid cuid2 prefix \"%s\"", WpMessageTextDatum(PointerGetDatum(prefix))),
 				 errhint("A prefix is 1 to %d characters of a-z and 0-9 and starts with a letter a-z.",
 						 CUID2_MAX_PREFIX_LENGTH)));
 }

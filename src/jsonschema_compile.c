@@ -25,7 +25,8 @@
  *
  * Caching (per backend, no locking needed)
  * - An LRU of WP_LRU_SIZE compiled schemas keyed by the schema's bytes
- *	 (hash + memcmp), in a child of CacheMemoryContext.  Entries are pinned
+ *	 (hash + memcmp), in a child of CacheMemoryContext; a compiled schema
+ *	 over WP_LRU_MAX_ENTRY_BYTES is not kept (it lives with its query).  Entries are pinned
  *	 while a call site (fn_extra) uses them.
  * - Per call site, fn_extra remembers the last schema bytes and its pinned
  *	 LRU entry, so a query validating many rows against one schema does one
@@ -49,6 +50,12 @@
 
 #define WP_DEFAULT_BASE "wp-schema:/root"
 #define WP_LRU_SIZE 16
+/*
+ * Largest compiled schema (bytes of its memory context) the LRU keeps; a
+ * bigger one serves only its call site and goes with the query, so one
+ * hostile schema cannot pin hundreds of MB in a backend for its lifetime.
+ */
+#define WP_LRU_MAX_ENTRY_BYTES (8 * 1024 * 1024)
 
 /*
  * A string-keyed hash table that doubles as it fills, so that lookups stay
@@ -903,8 +910,8 @@ compile_regex(CompileCtx *cc, const char *src, int len, const char *ptr)
 	if (re == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid JSON Schema at \"%s\": invalid regular expression \"%.*s\"",
-						ptr, len, src),
+				 errmsg("invalid JSON Schema at \"%s\": invalid regular expression \"%s\"",
+						ptr, WpEcmaRegexForMessage(src, len)),
 				 err ? errdetail("%s", WpEcmaRegexErrorDetail(err)) :
 				 errdetail("The pattern cannot be compiled.")));
 	return re;
@@ -1652,7 +1659,8 @@ static uint64 lru_clock = 0;
  * lru_lookup
  *		Compiled schema for these bytes, compiling and caching on a miss.
  *		Returns the entry, or NULL with *cs_out set to a private compiled
- *		copy (in CurrentMemoryContext) when every slot is pinned.
+ *		copy (in CurrentMemoryContext) when every slot is pinned or the
+ *		compiled schema is larger than WP_LRU_MAX_ENTRY_BYTES.
  */
 static LruEntry *
 lru_lookup(Jsonb *schema, WpCompiledSchema **cs_out)
@@ -1692,6 +1700,12 @@ lru_lookup(Jsonb *schema, WpCompiledSchema **cs_out)
 	}
 	/* compile before evicting, so an invalid schema changes nothing */
 	*cs_out = WpJsonSchemaCompile(schema, lru_cxt);
+	if (MemoryContextMemAllocated((*cs_out)->cxt, true) > WP_LRU_MAX_ENTRY_BYTES)
+	{
+		/* too big to keep: a private copy, as when every slot is pinned */
+		MemoryContextSetParent((*cs_out)->cxt, CurrentMemoryContext);
+		return NULL;
+	}
 	e = &lru[victim];
 	if (victim < lru_n)
 	{

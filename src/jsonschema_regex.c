@@ -66,6 +66,9 @@
 #define WP_RE_MAX_COPIES	1000	/* most repeat pieces one quantifier may
 									 * become */
 #define WP_RE_MAX_NESTING	500		/* deepest group nesting we accept */
+#define WP_RE_MAX_PATTERN	1048576 /* longest pattern in bytes: PostgreSQL's
+									 * regex compiler needs ~16 bytes per
+									 * character, past MaxAllocSize at 64 MB */
 #define WP_MAX_CODE_POINT	0x10FFFF
 
 struct WpEcmaRegex
@@ -1501,8 +1504,9 @@ translate(const pg_wchar *p, int len, int *outlen, char **error)
  *		See jsonschema_regex.h.  Errors from PostgreSQL's regex compiler
  *		(for instance "regular expression is too complex") are returned as
  *		the error phrase too; a query cancel during compilation is raised,
- *		and so is a pattern that is not valid in the server encoding.
- *		Scratch memory is released before returning.
+ *		and so is a pattern that is not valid in the server encoding.  A
+ *		pattern longer than WP_RE_MAX_PATTERN bytes is refused ("pattern is
+ *		longer than ... bytes") before any work.  Scratch memory is released before returning.
  */
 WpEcmaRegex *
 WpEcmaRegexCompile(const char *pattern, int len, MemoryContext mcxt, char **error)
@@ -1519,6 +1523,11 @@ WpEcmaRegexCompile(const char *pattern, int len, MemoryContext mcxt, char **erro
 	char	   *terror = NULL;
 
 	*error = NULL;
+	if (len > WP_RE_MAX_PATTERN)
+	{
+		*error = psprintf("pattern is longer than %d bytes", WP_RE_MAX_PATTERN);
+		return NULL;
+	}
 
 	/* the translation's scratch memory goes away with workcxt */
 	workcxt = AllocSetContextCreate(CurrentMemoryContext, "WpEcmaRegexCompile",

@@ -285,6 +285,22 @@ ensure_oids(void)
 }
 
 /*
+ * check_select
+ *		Raises 42501 ("permission denied for table ...") unless the current
+ *		user may SELECT from relid.  The direct scans below bypass the
+ *		executor's permission checks, so the readers apply the check a
+ *		query over the same tables would.
+ */
+static void
+check_select(Oid relid, const char *relname)
+{
+	AclResult	aclresult = pg_class_aclcheck(relid, GetUserId(), ACL_SELECT);
+
+	if (aclresult != ACLCHECK_OK)
+		aclcheck_error(aclresult, OBJECT_TABLE, relname);
+}
+
+/*
  * compare_defs
  *		qsort comparator: by "order" ascending (unique by constraint).
  */
@@ -688,7 +704,7 @@ step_progress(text *workshop_id, Snapshot snapshot, bool must_exist,
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
 					 errmsg("workshop \"%s\" does not exist",
-							text_to_cstring(workshop_id))));
+							WpMessageTextDatum(PointerGetDatum(workshop_id)))));
 	}
 
 	progress->total = d->ndefs;
@@ -711,7 +727,9 @@ step_progress(text *workshop_id, Snapshot snapshot, bool must_exist,
  *		Fills *progress for the workshop with id workshop_id, reading with
  *		the caller's snapshot through one index probe (two when the workshop
  *		has no step rows); see step_progress.  Raises 42704 for an unknown
- *		workshop and 55000 when the extension is missing.
+ *		workshop, 55000 when the extension is missing, and 42501 unless the
+ *		current user may SELECT from workshops, step_definitions and
+ *		workshop_steps (the direct scans bypass the executor's checks).
  */
 void
 WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
@@ -727,6 +745,9 @@ WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
 	 */
 	AcceptInvalidationMessages();
 	ensure_oids();
+	check_select(oids.workshops, WP_WORKSHOPS_TABLE);
+	check_select(oids.step_definitions, WP_STEP_DEFINITIONS_TABLE);
+	check_select(oids.workshop_steps, WP_WORKSHOP_STEPS_TABLE);
 	step_progress(workshop_id, snapshot, true, progress);
 }
 

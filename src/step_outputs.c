@@ -333,7 +333,7 @@ wp_workshop_steps_validate_output(PG_FUNCTION_ARGS)
 		List	   *errors;
 		StringInfoData detail;
 		Datum		wsd = heap_getattr(newtuple, workshop_att, desc, &isnull);
-		char	   *workshop_id = isnull ? "(null)" : TextDatumGetCString(wsd);
+		char	   *workshop_id = isnull ? "(null)" : WpMessageTextDatum(wsd);
 
 		(void) WpJsonSchemaValidate(cs, instance, wp_jsonschema_format_assertion, &errors);
 		initStringInfo(&detail);
@@ -341,10 +341,10 @@ wp_workshop_steps_validate_output(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("output of step \"%s\" in workshop \"%s\" does not match the step's output schema",
-						step_id, workshop_id),
+						WpMessageValue(step_id, strlen(step_id)), workshop_id),
 				 errdetail("%s", detail.data),
 				 errhint("Run SELECT workshoppilot.jsonb_schema_errors(output_schema, <output>) FROM workshoppilot.step_definitions WHERE id = '%s' to list all errors.",
-						 step_id),
+						 WpMessageValue(step_id, strlen(step_id))),
 				 errtable(td->tg_relation)));
 	}
 	return PointerGetDatum(newtuple);
@@ -393,7 +393,7 @@ wp_step_definitions_check_schema(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("output_schema of step \"%s\" is not a valid JSON Schema",
-						isnull ? "(null)" : TextDatumGetCString(idd)),
+						isnull ? "(null)" : WpMessageTextDatum(idd)),
 				 errdetail("%s", detail.data),
 				 errhint("Check it with workshoppilot.jsonb_schema_errors('{\"$ref\": \"https://json-schema.org/draft/2020-12/schema\"}', <schema>).")));
 	}

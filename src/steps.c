@@ -254,14 +254,14 @@ step_write(FunctionCallInfo fcinfo, StepAction action)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("workshop \"%s\" does not exist",
-						TextDatumGetCString(args[0]))));
+						WpMessageTextDatum(args[0]))));
 
 	run_plan(plan_step_exists, 1, &args[1], isnull, false, SPI_OK_SELECT);
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("step \"%s\" does not exist",
-						TextDatumGetCString(args[1])),
+						WpMessageTextDatum(args[1])),
 				 errhint("Valid steps are the ids in workshoppilot.step_definitions.")));
 
 	run_plan(plan_select_row, 2, args, isnull, false, SPI_OK_SELECT);
@@ -285,7 +285,7 @@ step_write(FunctionCallInfo fcinfo, StepAction action)
 				ereport(ERROR,
 						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 						 errmsg("could not write step \"%s\" of workshop \"%s\" due to a concurrent delete",
-								TextDatumGetCString(args[1]), TextDatumGetCString(args[0])),
+								WpMessageTextDatum(args[1]), WpMessageTextDatum(args[0])),
 						 errdetail("Another transaction deleted the step's row between this call's insert and its update."),
 						 errhint("Retry the call.")));
 		}
@@ -446,12 +446,12 @@ wp_step_context(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("workshop \"%s\" does not exist",
-						TextDatumGetCString(args[0]))));
+						WpMessageTextDatum(args[0]))));
 	if (!DatumGetBool(SPI_getbinval(row, desc, 2, &null)))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("step \"%s\" does not exist",
-						TextDatumGetCString(args[1])),
+						WpMessageTextDatum(args[1])),
 				 errhint("Valid steps are the ids in workshoppilot.step_definitions.")));
 
 	result = SPI_getbinval(row, desc, 3, &null);

@@ -56,4 +56,9 @@ extern void WpLookupStepProgress(text *workshop_id, WpStepProgress *progress);
 extern bool WpLookupLockWorkshop(text *workshop_id, char **status);
 extern bool WpLookupAllStepsComplete(text *workshop_id, bool *allowed);
 
+/* src/messages.c: values quoted in error messages, clipped */
+#define WP_MESSAGE_VALUE_MAX 64
+extern char *WpMessageValue(const char *s, int len);
+extern char *WpMessageTextDatum(Datum value);
+
 #endif							/* WORKSHOPPILOT_H */

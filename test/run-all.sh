@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test/run-all.sh [--pg N] -- command 2: every test suite on a throwaway server.
+# test/run-all.sh [--pg N] [--sanitize] [--valgrind] -- command 2: every test suite on a throwaway server.
 #
 # Installs the prerequisites when missing, builds with CI's strict warning
 # flags, installs the extension, builds against the PostgreSQL 17 and 18
@@ -16,17 +16,30 @@
 #            tree and server.  PG_CONFIG is for the 15 run only.
 set -uo pipefail
 
+# Options (several may be given):
+#   --pg N       see above
+#   --sanitize   build with UndefinedBehaviorSanitizer and run the regression,
+#                isolation and hostile-input suites with it in the server
+#                (README, "Hostile input and sanitizers": why not ASan)
+#   --valgrind   run the server under valgrind memcheck for the regression and
+#                isolation suites (no TAP); a report with a frame in the
+#                module fails the run
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ARGS=("$@")
 PG=${WP_PGROOT:-15}   # inside the root of test/pgroot.sh: its version
+SANITIZE=0
+VALGRIND=0
+usage() { echo "usage: test/run-all.sh [--pg N] [--sanitize] [--valgrind]${1:+  ($1)}"; echo "0 passed, 1 failed"; exit 2; }
 while [ $# -gt 0 ]; do
   case $1 in
-    --pg) PG=${2:-}; shift 2 || shift ;;
-    *) echo "usage: test/run-all.sh [--pg N]  (unknown option $1)"; echo "0 passed, 1 failed"; exit 2 ;;
+    --pg) [ $# -ge 2 ] || usage "--pg needs a major version, e.g. --pg 17"; PG=$2; shift 2 ;;
+    --sanitize) SANITIZE=1; shift ;;
+    --valgrind) VALGRIND=1; shift ;;
+    *) usage "unknown option $1" ;;
   esac
 done
 case $PG in
-  '' | *[!0-9]*) echo "--pg needs a major version, e.g. --pg 17"; echo "0 passed, 1 failed"; exit 2 ;;
+  '' | *[!0-9]*) usage "--pg needs a major version, e.g. --pg 17" ;;
 esac
 # Any version but the host's runs this same script inside its own root.
 if [ "$PG" != 15 ] && [ "${WP_PGROOT:-}" != "$PG" ]; then
@@ -38,6 +51,25 @@ bash "$ROOT/test/install-prereqs.sh" --pg "$PG" || { echo "prerequisites could n
 PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$PG/bin/pg_config}
 BINDIR=$("$PG_CONFIG" --bindir)
 STRICT_CFLAGS="-Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare"
+# --sanitize: extra compile and link flags, and the environment the server
+# (and only the server) runs with; TAP then runs the hostile-input suite only
+EXTRA_CFLAGS=""
+EXTRA_LDFLAGS=""
+SERVER_ENV=()
+PROVE_TESTS_RUN="test/t/*.pl"
+if [ "$SANITIZE" -eq 1 ]; then
+  # UndefinedBehaviorSanitizer: its runtime (libubsan) is an ordinary
+  # dependency of the module and works in Debian's uninstrumented server.
+  # AddressSanitizer does not: its runtime must be LD_PRELOADed into
+  # postgres, and every NLS-enabled Debian PostgreSQL program (postgres,
+  # initdb, even "postgres -V") then deadlocks in glibc's bindtextdomain()
+  # (llvm-project#49223, google/sanitizers#1270) -- README, "Sanitizers".
+  EXTRA_CFLAGS="-fsanitize=undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+  EXTRA_LDFLAGS="-fsanitize=undefined"
+  SAN_LOG_DIR=$(mktemp -d /tmp/workshoppilot-san.XXXXXX); chmod 777 "$SAN_LOG_DIR"
+  SERVER_ENV=(UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$SAN_LOG_DIR/ubsan")
+  PROVE_TESTS_RUN="test/t/070_hostile_inputs.pl"
+fi
 sudo=()
 [ "$(id -u)" -ne 0 ] && sudo=(sudo)
 
@@ -47,7 +79,7 @@ summary() { echo "$passed passed, $failed failed"; }
 
 echo "== build (PostgreSQL $("$PG_CONFIG" --version | awk '{print $2}'))"
 make -s -C "$ROOT" PG_CONFIG="$PG_CONFIG" clean >/dev/null
-if ! make -s -C "$ROOT" PG_CONFIG="$PG_CONFIG" PG_CFLAGS="$STRICT_CFLAGS" ||
+if ! make -s -C "$ROOT" PG_CONFIG="$PG_CONFIG" PG_CFLAGS="$STRICT_CFLAGS $EXTRA_CFLAGS" PG_LDFLAGS="$EXTRA_LDFLAGS" ||
    ! "${sudo[@]}" make -s -C "$ROOT" PG_CONFIG="$PG_CONFIG" install >/dev/null; then
   echo "build or install failed"
   failed=$((failed + 1)); summary; exit 1
@@ -112,9 +144,21 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# --valgrind: pg_ctl starts the postmaster through a wrapper (pg_ctl -p takes
+# a path, not a command); backends are forks, so memcheck follows them
+PGCTL_EXTRA=()
+if [ "$VALGRIND" -eq 1 ]; then
+  mkdir -p "$WORK/valgrind"
+  printf '#!/bin/sh\nexec valgrind --quiet --trace-children=yes --leak-check=no --num-callers=40 --error-limit=no --log-file=%s/valgrind/%%p.log %s/postgres "$@"\n' \
+    "$WORK" "$BINDIR" > "$WORK/postgres-valgrind"
+  chmod 755 "$WORK/postgres-valgrind"
+  [ "$(id -u)" -eq 0 ] && chown -R postgres "$WORK/valgrind" "$WORK/postgres-valgrind"
+  PGCTL_EXTRA=(-p "$WORK/postgres-valgrind" -t 600)
+fi
+
 echo "== throwaway server in $WORK"
 if ! as_test_user initdb -D "$WORK/data" -U postgres -A trust --no-sync --encoding=UTF8 --locale=C >"$WORK/initdb.log" 2>&1 ||
-   ! as_test_user pg_ctl -D "$WORK/data" -l "$WORK/server.log" -w \
+   ! as_test_user env "${SERVER_ENV[@]}" pg_ctl "${PGCTL_EXTRA[@]}" -D "$WORK/data" -l "$WORK/server.log" -w \
        -o "-k $WORK/sock -p 54329 -c listen_addresses= -c fsync=off" start >/dev/null; then
   cat "$WORK/initdb.log" "$WORK/server.log" 2>/dev/null | tail -20
   failed=$((failed + 1)); summary; exit 1
@@ -144,8 +188,9 @@ as_test_user make -s -C "$WORK/src" installcheck REGRESS= 2>&1 | tee "$WORK/isol
 count_pg_regress "$WORK/isolation.log"
 [ -f "$WORK/src/output_iso/regression.diffs" ] && head -c 20000 "$WORK/src/output_iso/regression.diffs"
 
+if [ "$VALGRIND" -eq 0 ]; then   # TAP starts servers of its own
 echo "== TAP"
-as_test_user make -s -C "$WORK/src" prove_installcheck PROVE_FLAGS="-I $WORK/src/test" 2>&1 | tee "$WORK/tap.log" | grep -vE '^(echo|\+\+\+|make)'
+as_test_user env WP_SERVER_ENV="$(printf '%s\n' "${SERVER_ENV[@]}")" make -s -C "$WORK/src" prove_installcheck PROVE_TESTS="$PROVE_TESTS_RUN" PROVE_FLAGS="-I $WORK/src/test" 2>&1 | tee "$WORK/tap.log" | grep -vE '^(echo|\+\+\+|make)'
 tests=$(grep -oE 'Tests=[0-9]+' "$WORK/tap.log" | grep -oE '[0-9]+' || echo 0)
 tap_failed=$(grep -oE 'Failed [0-9]+/[0-9]+ subtests' "$WORK/tap.log" | awk '{s += $2} END {print s + 0}')
 if grep -q 'Result: PASS' "$WORK/tap.log"; then
@@ -157,6 +202,33 @@ else
   for f in "$WORK"/src/tmp_check/log/regress_log_*; do
     [ -f "$f" ] && { echo "--- $f (tail)"; tail -n 30 "$f"; }
   done
+fi
+fi
+
+if [ "$SANITIZE" -eq 1 ]; then
+  echo "== sanitizer reports"
+  if ls "$SAN_LOG_DIR"/* >/dev/null 2>&1 || grep -qE 'runtime error:' "$WORK/server.log"; then
+    head -c 20000 "$SAN_LOG_DIR"/* 2>/dev/null; grep -E -A20 'runtime error:' "$WORK/server.log" | head -100
+    failed=$((failed + 1))
+  else
+    echo "none"; passed=$((passed + 1))
+  fi
+  rm -rf "$SAN_LOG_DIR"
+fi
+
+if [ "$VALGRIND" -eq 1 ]; then
+  # memcheck reports whose stack names one of the module's source files (or
+  # the module); the rest are PostgreSQL's own (uninitialised padding it
+  # writes to WAL and files, which its valgrind.supp suppresses)
+  echo "== valgrind reports with a frame in the module"
+  as_test_user pg_ctl -D "$WORK/data" -m fast -t 600 stop >/dev/null 2>&1
+  ours=$(cd "$ROOT/src" && ls *.c | sed 's/\./\\./' | paste -sd'|')
+  hits=$(grep -lE "\((${ours}):[0-9]+\)|workshoppilot\.so" "$WORK"/valgrind/*.log 2>/dev/null)
+  if [ -n "$hits" ]; then
+    head -c 8000 $hits; failed=$((failed + 1))
+  else
+    echo "none ($(ls "$WORK"/valgrind | wc -l) processes traced)"; passed=$((passed + 1))
+  fi
 fi
 
 summary
