@@ -71,3 +71,14 @@ ROLLBACK;
 
 -- labels
 SELECT provolatile, proparallel, proisstrict FROM pg_proc WHERE oid = 'workshoppilot.health()'::regprocedure;
+
+-- health() counts the rows of step_definitions: a role that may not read
+-- that table is refused (42501), cached answer or not
+CREATE ROLE regress_health_nobody;
+GRANT USAGE ON SCHEMA workshoppilot TO regress_health_nobody;
+SELECT h->>'status' AS status FROM workshoppilot.health() h;
+SET ROLE regress_health_nobody;
+SELECT workshoppilot.health();
+RESET ROLE;
+REVOKE USAGE ON SCHEMA workshoppilot FROM regress_health_nobody;
+DROP ROLE regress_health_nobody;

@@ -169,8 +169,8 @@ load_pack(const char *workshop_id, const char *title)
 								  " pg_catalog.jsonb_build_object("
 								  "  'id', w.id, 'title', w.title, 'original_idea', w.original_idea,"
 								  "  'status', w.status, 'created_at', w.created_at,"
-								  "  'updated_at', w.updated_at)::text,"
-								  " pg_catalog.to_jsonb(pg_catalog.now())::text"
+								  "  'updated_at', w.updated_at)::pg_catalog.text,"
+								  " pg_catalog.to_jsonb(pg_catalog.now())::pg_catalog.text"
 								  " FROM workshoppilot.workshops w"
 								  " WHERE w.id OPERATOR(pg_catalog.=) $1", 1);
 	if (plan_steps == NULL)
@@ -179,7 +179,7 @@ load_pack(const char *workshop_id, const char *title)
 							   " CASE WHEN s.status IS NULL THEN 'not_started'"
 							   "  WHEN s.status OPERATOR(pg_catalog.=) 'complete' AND s.output IS NULL"
 							   "  THEN 'skipped' ELSE s.status END,"
-							   " pg_catalog.to_jsonb(s.completed_at)::text,"
+							   " pg_catalog.to_jsonb(s.completed_at)::pg_catalog.text,"
 							   " s.output"
 							   " FROM workshoppilot.step_definitions d"
 							   " LEFT JOIN workshoppilot.workshop_steps s"

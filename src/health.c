@@ -47,6 +47,7 @@
 #include "miscadmin.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
@@ -280,7 +281,10 @@ PG_FUNCTION_INFO_V1(wp_health);
  *		 "step_definitions": integer, "checks": [{"check", "reason"}...]}.
  *		checks lists the failed checks; status is "ok" exactly when it is
  *		empty.  Never raises for a broken installation: that is what it
- *		reports.  A sound answer is kept (see the file header).
+ *		reports.  Raises 42501 when step_definitions exists and the current
+ *		user may not SELECT from it (the count comes from reading it, and
+ *		the direct scan bypasses the executor's check).  A sound answer is
+ *		kept (see the file header).
  */
 Datum
 wp_health(PG_FUNCTION_ARGS)
@@ -296,6 +300,15 @@ wp_health(PG_FUNCTION_ARGS)
 	Datum		result;
 
 	AcceptInvalidationMessages();
+	nsp = get_namespace_oid(WP_SCHEMA_NAME, true);
+	if (OidIsValid(nsp))
+	{
+		Oid			defs = get_relname_relid(WP_STEP_DEFINITIONS_TABLE, nsp);
+
+		if (OidIsValid(defs) &&
+			pg_class_aclcheck(defs, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+			aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, WP_STEP_DEFINITIONS_TABLE);
+	}
 	version = installed_version();
 	if (health_valid && version != NULL && strcmp(version, health_version) == 0)
 	{
@@ -304,7 +317,6 @@ wp_health(PG_FUNCTION_ARGS)
 	}
 
 	invalidations = health_invalidations;
-	nsp = get_namespace_oid(WP_SCHEMA_NAME, true);
 	initStringInfo(&checks);
 
 	if (version == NULL)

@@ -181,7 +181,7 @@ wp_workshop_members_keep_owner(PG_FUNCTION_ARGS)
 
 		plan_other_owners = WpKeepPlan("SELECT pg_catalog.count(*) FROM workshoppilot.workshop_members m"
 									   " WHERE m.workshop_id OPERATOR(pg_catalog.=) $1"
-									   " AND m.role OPERATOR(pg_catalog.=) 'owner'::text"
+									   " AND m.role OPERATOR(pg_catalog.=) 'owner'::pg_catalog.text"
 									   " AND m.id OPERATOR(pg_catalog.<>) $2",
 									   2, types);
 	}

@@ -182,7 +182,7 @@ prepare_plans(void)
 	if (plan_activate == NULL)
 		plan_activate = WpKeepPlan("UPDATE workshoppilot.workshops w SET status = 'active'"
 								   " WHERE w.id OPERATOR(pg_catalog.=) $1"
-								   " AND w.status OPERATOR(pg_catalog.=) ANY (ARRAY['draft'::text, 'paused'::text])",
+								   " AND w.status OPERATOR(pg_catalog.=) ANY (ARRAY['draft'::pg_catalog.text, 'paused'::pg_catalog.text])",
 								   1, types);
 	if (plan_session == NULL)
 		plan_session = WpKeepPlan("SELECT s.workshop_id FROM workshoppilot.sessions s"
