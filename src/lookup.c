@@ -64,6 +64,7 @@
 #include "postgres.h"
 
 #include "access/genam.h"
+#include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/parallel.h"
 #include "access/skey.h"
@@ -79,6 +80,7 @@
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "storage/bufmgr.h"
 #include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -586,6 +588,133 @@ text_key(ScanKey key, Relation index, AttrNumber heap_attno, text *value)
 }
 
 /*
+ * mark_complete
+ *		Sets complete[i] when tuple, a workshop_steps row, says 'complete'
+ *		for the step definition at position i of d.  Rows with a NULL status
+ *		or step id, or a step that is not (or no longer) defined, mark
+ *		nothing.  The row's page must be pinned.
+ */
+static void
+mark_complete(HeapTuple tuple, TupleDesc steps_desc, const WpStepDefs *d,
+			  bool *complete)
+{
+	Datum		status;
+	Datum		step_id;
+	bool		isnull;
+	text	   *s;
+	int			pos;
+
+	status = heap_getattr(tuple, oids.steps_status_att, steps_desc, &isnull);
+	if (isnull)
+		return;
+	s = (text *) DatumGetPointer(status);
+	if (VARATT_IS_EXTENDED(s))
+		s = pg_detoast_datum_packed(s);
+	if (VARSIZE_ANY_EXHDR(s) != 8 || memcmp(VARDATA_ANY(s), "complete", 8) != 0)
+		return;
+	step_id = heap_getattr(tuple, oids.steps_step_id_att, steps_desc, &isnull);
+	if (isnull)
+		return;
+	s = (text *) DatumGetPointer(step_id);
+	if (VARATT_IS_EXTENDED(s))
+		s = pg_detoast_datum_packed(s);
+	pos = step_def_index(d, VARDATA_ANY(s), VARSIZE_ANY_EXHDR(s));
+	if (pos >= 0)
+		complete[pos] = true;
+}
+
+/*
+ * mark_complete_heap
+ *		The step rows of one workshop, for a heap table and an MVCC
+ *		snapshot: what the index scan with heap fetches does, in two passes.
+ *		First every heap TID the index holds for key (the workshop's
+ *		posting list, in TID order), then the heap pages, each pinned and
+ *		share-locked once for all its TIDs (an index fetch locks the page
+ *		once per TID) while heap_hot_search_buffer finds the version
+ *		snapshot sees, exactly as the index fetch does (HOT chains,
+ *		visibility, the predicate lock of SERIALIZABLE); the rows are read
+ *		after the lock is released, under the pin.  Safe with the MVCC
+ *		snapshot as the btree scan's own dropped leaf pin is: a TID that
+ *		VACUUM frees and a later insert reuses holds a row the snapshot
+ *		cannot see.  (Unlike the index fetch, it does not mark dead index
+ *		entries killed; other scans still do.)  Returns the number of
+ *		visible rows; marks complete[] as mark_complete does.
+ */
+static int
+mark_complete_heap(Relation steps, Relation steps_idx, ScanKey key,
+				   Snapshot snapshot, const WpStepDefs *d, bool *complete)
+{
+	IndexScanDesc scan;
+	ItemPointer tid;
+	ItemPointerData tids_buf[64];
+	ItemPointerData *tids = tids_buf;
+	int			ntids = 0;
+	int			maxtids = lengthof(tids_buf);
+	HeapTupleData rows_buf[64];
+	HeapTupleData *rows = rows_buf;
+	TupleDesc	steps_desc = RelationGetDescr(steps);
+	int			nvisible = 0;
+	int			i;
+	ScanKeyData ikey = *key;
+
+	/* key names the heap column (as systable scans want); the index's is 1 */
+	ikey.sk_attno = 1;
+	scan = wp_index_beginscan(steps, steps_idx, snapshot, 1, 0);
+	index_rescan(scan, &ikey, 1, NULL, 0);
+	while ((tid = index_getnext_tid(scan, ForwardScanDirection)) != NULL)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (ntids == maxtids)
+		{
+			maxtids *= 2;
+			if (tids == tids_buf)
+			{
+				tids = palloc(maxtids * sizeof(ItemPointerData));
+				memcpy(tids, tids_buf, sizeof(tids_buf));
+			}
+			else
+				tids = repalloc(tids, maxtids * sizeof(ItemPointerData));
+		}
+		tids[ntids++] = *tid;
+	}
+	index_endscan(scan);
+	if (ntids > lengthof(rows_buf))
+		rows = palloc(ntids * sizeof(HeapTupleData));
+
+	i = 0;
+	while (i < ntids)
+	{
+		BlockNumber blkno = ItemPointerGetBlockNumber(&tids[i]);
+		Buffer		buf = ReadBuffer(steps, blkno);
+		int			first = nvisible;
+		int			j;
+
+		LockBuffer(buf, BUFFER_LOCK_SHARE);
+		for (; i < ntids && ItemPointerGetBlockNumber(&tids[i]) == blkno; i++)
+		{
+			ItemPointerData t = tids[i];
+			bool		all_dead;
+
+			if (heap_hot_search_buffer(&t, steps, buf, snapshot,
+									   &rows[nvisible], &all_dead, true))
+				nvisible++;
+		}
+		LockBuffer(buf, BUFFER_LOCK_UNLOCK);
+		for (j = first; j < nvisible; j++)
+		{
+			CHECK_FOR_INTERRUPTS();
+			mark_complete(&rows[j], steps_desc, d, complete);
+		}
+		ReleaseBuffer(buf);
+	}
+	if (rows != rows_buf)
+		pfree(rows);
+	if (tids != tids_buf)
+		pfree(tids);
+	return nvisible;
+}
+
+/*
  * step_progress
  *		Fills *progress for the workshop with id workshop_id, reading with
  *		snapshot through one index probe of workshop_steps_workshop_id_idx.
@@ -632,36 +761,19 @@ step_progress(text *workshop_id, Snapshot snapshot, bool must_exist,
 	/* the index has one column, workshop_id */
 	text_key(&key, steps_idx, steps_idx->rd_index->indkey.values[0],
 			 workshop_id);
-	scan = systable_beginscan_ordered(steps, steps_idx, snapshot, 1, &key);
-	while (HeapTupleIsValid(tuple = systable_getnext_ordered(scan, ForwardScanDirection)))
+	if (steps->rd_tableam == GetHeapamTableAmRoutine() && IsMVCCSnapshot(snapshot))
+		nrows = mark_complete_heap(steps, steps_idx, &key, snapshot, d, complete);
+	else
 	{
-		Datum		status;
-		Datum		step_id;
-		bool		isnull;
-		text	   *s;
-		int			pos;
-
-		CHECK_FOR_INTERRUPTS();
-		nrows++;
-		status = heap_getattr(tuple, oids.steps_status_att, steps_desc, &isnull);
-		if (isnull)
-			continue;
-		s = (text *) DatumGetPointer(status);
-		if (VARATT_IS_EXTENDED(s))
-			s = pg_detoast_datum_packed(s);
-		if (VARSIZE_ANY_EXHDR(s) != 8 || memcmp(VARDATA_ANY(s), "complete", 8) != 0)
-			continue;
-		step_id = heap_getattr(tuple, oids.steps_step_id_att, steps_desc, &isnull);
-		if (isnull)
-			continue;
-		s = (text *) DatumGetPointer(step_id);
-		if (VARATT_IS_EXTENDED(s))
-			s = pg_detoast_datum_packed(s);
-		pos = step_def_index(d, VARDATA_ANY(s), VARSIZE_ANY_EXHDR(s));
-		if (pos >= 0)
-			complete[pos] = true;
+		scan = systable_beginscan_ordered(steps, steps_idx, snapshot, 1, &key);
+		while (HeapTupleIsValid(tuple = systable_getnext_ordered(scan, ForwardScanDirection)))
+		{
+			CHECK_FOR_INTERRUPTS();
+			nrows++;
+			mark_complete(tuple, steps_desc, d, complete);
+		}
+		systable_endscan_ordered(scan);
 	}
-	systable_endscan_ordered(scan);
 
 	/*
 	 * A visible step row implies a visible workshop: the foreign key
