@@ -17,7 +17,10 @@
  * index, deduplicated, holds one posting list per workshop and is about a
  * quarter of the size of the two-column unique index, so it stays cached),
  * plus, only when the workshop has no step rows, a probe on workshops_pkey
- * to tell "not started" from "no such workshop".
+ * to tell "not started" from "no such workshop".  For a heap table and an
+ * MVCC snapshot the step rows are read page by page (mark_complete_heap):
+ * the index's TIDs first, then each heap page pinned and locked once for
+ * all the rows on it, instead of once per row as an index fetch does.
  *
  * Caching rules
  *	- Everything lives in WpLookupContext, a child of CacheMemoryContext.
