@@ -68,6 +68,7 @@
 
 #include "access/genam.h"
 #include "access/heapam.h"
+#include "access/tupmacs.h"
 #include "access/htup_details.h"
 #include "access/parallel.h"
 #include "access/skey.h"
@@ -591,6 +592,58 @@ text_key(ScanKey key, Relation index, AttrNumber heap_attno, text *value)
 }
 
 /*
+ * two_attrs
+ *		The values of attributes a1 and a2 (user columns, 1-based) of tuple,
+ *		found in one walk over the tuple's leading columns, as
+ *		slot_deform_heap_tuple walks them (heap_getattr walks from the first
+ *		column again for each attribute after a variable-length one).
+ *		Attributes the tuple does not store (added later) are read with
+ *		heap_getattr, which supplies their missing value.
+ */
+static void
+two_attrs(HeapTuple tuple, TupleDesc desc, int a1, Datum *v1, bool *n1,
+		  int a2, Datum *v2, bool *n2)
+{
+	HeapTupleHeader tup = tuple->t_data;
+	bool		hasnulls = HeapTupleHasNulls(tuple);
+	bits8	   *bp = tup->t_bits;
+	char	   *tp = (char *) tup + tup->t_hoff;
+	int			last = Max(a1, a2);
+	uint32		off = 0;
+	int			i;
+
+	if (last > HeapTupleHeaderGetNatts(tup))
+	{
+		*v1 = heap_getattr(tuple, a1, desc, n1);
+		*v2 = heap_getattr(tuple, a2, desc, n2);
+		return;
+	}
+	*v1 = *v2 = (Datum) 0;
+	*n1 = *n2 = true;
+	for (i = 0; i < last; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		Datum		value;
+
+		if (hasnulls && att_isnull(i, bp))
+			continue;
+		off = att_align_pointer(off, att->attalign, att->attlen, tp + off);
+		value = fetchatt(att, tp + off);
+		off = att_addlength_pointer(off, att->attlen, tp + off);
+		if (i + 1 == a1)
+		{
+			*v1 = value;
+			*n1 = false;
+		}
+		if (i + 1 == a2)
+		{
+			*v2 = value;
+			*n2 = false;
+		}
+	}
+}
+
+/*
  * mark_complete
  *		Sets complete[i] when tuple, a workshop_steps row, says 'complete'
  *		for the step definition at position i of d.  Rows with a NULL status
@@ -603,20 +656,21 @@ mark_complete(HeapTuple tuple, TupleDesc steps_desc, const WpStepDefs *d,
 {
 	Datum		status;
 	Datum		step_id;
-	bool		isnull;
+	bool		status_null;
+	bool		step_null;
 	text	   *s;
 	int			pos;
 
-	status = heap_getattr(tuple, oids.steps_status_att, steps_desc, &isnull);
-	if (isnull)
+	two_attrs(tuple, steps_desc, oids.steps_status_att, &status, &status_null,
+			  oids.steps_step_id_att, &step_id, &step_null);
+	if (status_null)
 		return;
 	s = (text *) DatumGetPointer(status);
 	if (VARATT_IS_EXTENDED(s))
 		s = pg_detoast_datum_packed(s);
 	if (VARSIZE_ANY_EXHDR(s) != 8 || memcmp(VARDATA_ANY(s), "complete", 8) != 0)
 		return;
-	step_id = heap_getattr(tuple, oids.steps_step_id_att, steps_desc, &isnull);
-	if (isnull)
+	if (step_null)
 		return;
 	s = (text *) DatumGetPointer(step_id);
 	if (VARATT_IS_EXTENDED(s))
