@@ -56,6 +56,31 @@ WHERE workshop_id = 'ws_wpath' AND step_id = (SELECT id FROM workshoppilot.step_
 SELECT status FROM workshoppilot.workshops WHERE id = 'ws_wpath';
 RESET ROLE;
 
+-- step rows read page by page (src/lookup.c, mark_complete_heap): every
+-- status change is a non-HOT update, so the workshop's index entries (up to
+-- 610, more than the 64 of the first buffer) point at dead versions over
+-- several heap pages; one version per step is visible
+INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea)
+VALUES ('ws_wpath_pages', 'user_wpath', 'Pages', 'an idea');
+INSERT INTO workshoppilot.workshop_steps (workshop_id, step_id)
+SELECT 'ws_wpath_pages', id FROM workshoppilot.step_definitions;
+DO $$
+BEGIN
+	FOR i IN 1..30 LOOP
+		UPDATE workshoppilot.workshop_steps SET status = 'complete' WHERE workshop_id = 'ws_wpath_pages';
+		UPDATE workshoppilot.workshop_steps SET status = 'in_progress' WHERE workshop_id = 'ws_wpath_pages';
+	END LOOP;
+END $$;
+UPDATE workshoppilot.workshop_steps SET status = 'complete'
+WHERE workshop_id = 'ws_wpath_pages'
+  AND step_id IN (SELECT id FROM workshoppilot.step_definitions WHERE "order" <= 4);
+SELECT workshoppilot.current_step('ws_wpath_pages') = (SELECT id FROM workshoppilot.step_definitions WHERE "order" = 5) AS current_ok,
+       (workshoppilot.workshop_progress('ws_wpath_pages')).completed,
+       (SELECT count(DISTINCT (ctid::text::point)[0]) FROM workshoppilot.workshop_steps) > 1 AS several_pages;
+UPDATE workshoppilot.workshop_steps SET status = 'complete' WHERE workshop_id = 'ws_wpath_pages';
+SELECT workshoppilot.current_step('ws_wpath_pages'), status FROM workshoppilot.workshops WHERE id = 'ws_wpath_pages';
+DELETE FROM workshoppilot.workshops WHERE id = 'ws_wpath_pages';
+
 DROP POLICY wp_wpath_none ON workshoppilot.workshops;
 DROP POLICY wp_wpath_own ON workshoppilot.workshops;
 ALTER TABLE workshoppilot.workshops DISABLE ROW LEVEL SECURITY;

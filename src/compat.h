@@ -37,4 +37,13 @@
 #define WP_REGEX_MALLOCS 1
 #endif
 
+/* PG 18 adds an instrumentation argument to index_beginscan. */
+#if PG_VERSION_NUM >= 180000
+#define wp_index_beginscan(heap, index, snapshot, nkeys, norderbys) \
+	index_beginscan(heap, index, snapshot, NULL, nkeys, norderbys)
+#else
+#define wp_index_beginscan(heap, index, snapshot, nkeys, norderbys) \
+	index_beginscan(heap, index, snapshot, nkeys, norderbys)
+#endif
+
 #endif							/* WP_COMPAT_H */

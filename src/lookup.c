@@ -17,7 +17,10 @@
  * index, deduplicated, holds one posting list per workshop and is about a
  * quarter of the size of the two-column unique index, so it stays cached),
  * plus, only when the workshop has no step rows, a probe on workshops_pkey
- * to tell "not started" from "no such workshop".
+ * to tell "not started" from "no such workshop".  For a heap table and an
+ * MVCC snapshot the step rows are read page by page (mark_complete_heap):
+ * the index's TIDs first, then each heap page pinned and locked once for
+ * all the rows on it, instead of once per row as an index fetch does.
  *
  * Caching rules
  *	- Everything lives in WpLookupContext, a child of CacheMemoryContext.
@@ -64,6 +67,8 @@
 #include "postgres.h"
 
 #include "access/genam.h"
+#include "access/heapam.h"
+#include "access/tupmacs.h"
 #include "access/htup_details.h"
 #include "access/parallel.h"
 #include "access/skey.h"
@@ -79,6 +84,7 @@
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "storage/bufmgr.h"
 #include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -602,6 +608,186 @@ text_key(ScanKey key, Relation index, AttrNumber heap_attno, text *value)
 }
 
 /*
+ * two_attrs
+ *		The values of attributes a1 and a2 (user columns, 1-based) of tuple,
+ *		found in one walk over the tuple's leading columns, as
+ *		slot_deform_heap_tuple walks them (heap_getattr walks from the first
+ *		column again for each attribute after a variable-length one).
+ *		Attributes the tuple does not store (added later) are read with
+ *		heap_getattr, which supplies their missing value.
+ */
+static void
+two_attrs(HeapTuple tuple, TupleDesc desc, int a1, Datum *v1, bool *n1,
+		  int a2, Datum *v2, bool *n2)
+{
+	HeapTupleHeader tup = tuple->t_data;
+	bool		hasnulls = HeapTupleHasNulls(tuple);
+	bits8	   *bp = tup->t_bits;
+	char	   *tp = (char *) tup + tup->t_hoff;
+	int			last = Max(a1, a2);
+	uint32		off = 0;
+	int			i;
+
+	if (last > HeapTupleHeaderGetNatts(tup))
+	{
+		*v1 = heap_getattr(tuple, a1, desc, n1);
+		*v2 = heap_getattr(tuple, a2, desc, n2);
+		return;
+	}
+	*v1 = *v2 = (Datum) 0;
+	*n1 = *n2 = true;
+	for (i = 0; i < last; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		Datum		value;
+
+		if (hasnulls && att_isnull(i, bp))
+			continue;
+		off = att_align_pointer(off, att->attalign, att->attlen, tp + off);
+		value = fetchatt(att, tp + off);
+		off = att_addlength_pointer(off, att->attlen, tp + off);
+		if (i + 1 == a1)
+		{
+			*v1 = value;
+			*n1 = false;
+		}
+		if (i + 1 == a2)
+		{
+			*v2 = value;
+			*n2 = false;
+		}
+	}
+}
+
+/*
+ * mark_complete
+ *		Sets complete[i] when tuple, a workshop_steps row, says 'complete'
+ *		for the step definition at position i of d.  Rows with a NULL status
+ *		or step id, or a step that is not (or no longer) defined, mark
+ *		nothing.  The row's page must be pinned.
+ */
+static void
+mark_complete(HeapTuple tuple, TupleDesc steps_desc, const WpStepDefs *d,
+			  bool *complete)
+{
+	Datum		status;
+	Datum		step_id;
+	bool		status_null;
+	bool		step_null;
+	text	   *s;
+	int			pos;
+
+	two_attrs(tuple, steps_desc, oids.steps_status_att, &status, &status_null,
+			  oids.steps_step_id_att, &step_id, &step_null);
+	if (status_null)
+		return;
+	s = (text *) DatumGetPointer(status);
+	if (VARATT_IS_EXTENDED(s))
+		s = pg_detoast_datum_packed(s);
+	if (VARSIZE_ANY_EXHDR(s) != 8 || memcmp(VARDATA_ANY(s), "complete", 8) != 0)
+		return;
+	if (step_null)
+		return;
+	s = (text *) DatumGetPointer(step_id);
+	if (VARATT_IS_EXTENDED(s))
+		s = pg_detoast_datum_packed(s);
+	pos = step_def_index(d, VARDATA_ANY(s), VARSIZE_ANY_EXHDR(s));
+	if (pos >= 0)
+		complete[pos] = true;
+}
+
+/*
+ * mark_complete_heap
+ *		The step rows of one workshop, for a heap table and an MVCC
+ *		snapshot: what the index scan with heap fetches does, in two passes.
+ *		First every heap TID the index holds for key (the workshop's
+ *		posting list, in TID order), then the heap pages, each pinned and
+ *		share-locked once for all its TIDs (an index fetch locks the page
+ *		once per TID) while heap_hot_search_buffer finds the version
+ *		snapshot sees, exactly as the index fetch does (HOT chains,
+ *		visibility, the predicate lock of SERIALIZABLE); the rows are read
+ *		after the lock is released, under the pin.  Safe with the MVCC
+ *		snapshot as the btree scan's own dropped leaf pin is: a TID that
+ *		VACUUM frees and a later insert reuses holds a row the snapshot
+ *		cannot see.  (Unlike the index fetch, it does not mark dead index
+ *		entries killed; other scans still do.)  Returns the number of
+ *		visible rows; marks complete[] as mark_complete does.
+ */
+static int
+mark_complete_heap(Relation steps, Relation steps_idx, ScanKey key,
+				   Snapshot snapshot, const WpStepDefs *d, bool *complete)
+{
+	IndexScanDesc scan;
+	ItemPointer tid;
+	ItemPointerData tids_buf[64];
+	ItemPointerData *tids = tids_buf;
+	int			ntids = 0;
+	int			maxtids = lengthof(tids_buf);
+	HeapTupleData rows_buf[64];
+	HeapTupleData *rows = rows_buf;
+	TupleDesc	steps_desc = RelationGetDescr(steps);
+	int			nvisible = 0;
+	int			i;
+	ScanKeyData ikey = *key;
+
+	/* key names the heap column (as systable scans want); the index's is 1 */
+	ikey.sk_attno = 1;
+	scan = wp_index_beginscan(steps, steps_idx, snapshot, 1, 0);
+	index_rescan(scan, &ikey, 1, NULL, 0);
+	while ((tid = index_getnext_tid(scan, ForwardScanDirection)) != NULL)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (ntids == maxtids)
+		{
+			maxtids *= 2;
+			if (tids == tids_buf)
+			{
+				tids = palloc(maxtids * sizeof(ItemPointerData));
+				memcpy(tids, tids_buf, sizeof(tids_buf));
+			}
+			else
+				tids = repalloc(tids, maxtids * sizeof(ItemPointerData));
+		}
+		tids[ntids++] = *tid;
+	}
+	index_endscan(scan);
+	if (ntids > lengthof(rows_buf))
+		rows = palloc(ntids * sizeof(HeapTupleData));
+
+	i = 0;
+	while (i < ntids)
+	{
+		BlockNumber blkno = ItemPointerGetBlockNumber(&tids[i]);
+		Buffer		buf = ReadBuffer(steps, blkno);
+		int			first = nvisible;
+		int			j;
+
+		LockBuffer(buf, BUFFER_LOCK_SHARE);
+		for (; i < ntids && ItemPointerGetBlockNumber(&tids[i]) == blkno; i++)
+		{
+			ItemPointerData t = tids[i];
+			bool		all_dead;
+
+			if (heap_hot_search_buffer(&t, steps, buf, snapshot,
+									   &rows[nvisible], &all_dead, true))
+				nvisible++;
+		}
+		LockBuffer(buf, BUFFER_LOCK_UNLOCK);
+		for (j = first; j < nvisible; j++)
+		{
+			CHECK_FOR_INTERRUPTS();
+			mark_complete(&rows[j], steps_desc, d, complete);
+		}
+		ReleaseBuffer(buf);
+	}
+	if (rows != rows_buf)
+		pfree(rows);
+	if (tids != tids_buf)
+		pfree(tids);
+	return nvisible;
+}
+
+/*
  * step_progress
  *		Fills *progress for the workshop with id workshop_id, reading with
  *		snapshot through one index probe of workshop_steps_workshop_id_idx.
@@ -648,36 +834,19 @@ step_progress(text *workshop_id, Snapshot snapshot, bool must_exist,
 	/* the index has one column, workshop_id */
 	text_key(&key, steps_idx, steps_idx->rd_index->indkey.values[0],
 			 workshop_id);
-	scan = systable_beginscan_ordered(steps, steps_idx, snapshot, 1, &key);
-	while (HeapTupleIsValid(tuple = systable_getnext_ordered(scan, ForwardScanDirection)))
+	if (steps->rd_tableam == GetHeapamTableAmRoutine() && IsMVCCSnapshot(snapshot))
+		nrows = mark_complete_heap(steps, steps_idx, &key, snapshot, d, complete);
+	else
 	{
-		Datum		status;
-		Datum		step_id;
-		bool		isnull;
-		text	   *s;
-		int			pos;
-
-		CHECK_FOR_INTERRUPTS();
-		nrows++;
-		status = heap_getattr(tuple, oids.steps_status_att, steps_desc, &isnull);
-		if (isnull)
-			continue;
-		s = (text *) DatumGetPointer(status);
-		if (VARATT_IS_EXTENDED(s))
-			s = pg_detoast_datum_packed(s);
-		if (VARSIZE_ANY_EXHDR(s) != 8 || memcmp(VARDATA_ANY(s), "complete", 8) != 0)
-			continue;
-		step_id = heap_getattr(tuple, oids.steps_step_id_att, steps_desc, &isnull);
-		if (isnull)
-			continue;
-		s = (text *) DatumGetPointer(step_id);
-		if (VARATT_IS_EXTENDED(s))
-			s = pg_detoast_datum_packed(s);
-		pos = step_def_index(d, VARDATA_ANY(s), VARSIZE_ANY_EXHDR(s));
-		if (pos >= 0)
-			complete[pos] = true;
+		scan = systable_beginscan_ordered(steps, steps_idx, snapshot, 1, &key);
+		while (HeapTupleIsValid(tuple = systable_getnext_ordered(scan, ForwardScanDirection)))
+		{
+			CHECK_FOR_INTERRUPTS();
+			nrows++;
+			mark_complete(tuple, steps_desc, d, complete);
+		}
+		systable_endscan_ordered(scan);
 	}
-	systable_endscan_ordered(scan);
 
 	/*
 	 * A visible step row implies a visible workshop: the foreign key

@@ -5,7 +5,7 @@
 # Usage:  PG_CONFIG=/path/to/pg_config test/bench/write_path_bench.sh
 #   ROUNDS=5 DURATION=5 TRIGGER_ROUNDS=3 CLIENTS=2 PORT=55490 PHASES="1 2 3 4"
 #   BASE_PG_CONFIG=/other/pg_config   also run another build of the extension
-#                                     (e.g. the last release) in phase 1
+#                                     (e.g. the last release) in phases 1, 3, 4
 #
 # Not part of the test suite.  Starts its own throwaway server from the
 # PG_CONFIG tree (install the extension there first: make install
@@ -327,7 +327,20 @@ for r in $(seq "$ROUNDS"); do
 	fi
 	rc="$rc $c"; rk="$rk $k"; rr="$rr $(ratio "$c" "$k")"; cr="$cr $(ratio "$kc" "$cc")"
 	echo "round $r: pk lookup $k tps ($kc us server CPU per transaction), current_step $c tps ($cc us), TPS ratio $(ratio "$c" "$k"), CPU ratio pk/current_step $(ratio "$kc" "$cc")"
+	if [ -n "$BASE_PG_CONFIG" ]; then
+		# the base build in the same round, the same two scripts at the same time
+		PGPORT=$BPORT tps wp_ext "$WORK/cs.sql" >"$WORK/sim_base" & c=$(tps wp_ext "$WORK/cs.sql"); wait
+		bc=$(cat "$WORK/sim_base")
+		PGPORT=$BPORT tps wp_ext "$WORK/pk.sql" >"$WORK/sim_base" & k=$(tps wp_ext "$WORK/pk.sql"); wait
+		bk=$(cat "$WORK/sim_base")
+		rb3="${rb3:-} $(ratio "$bc" "$bk")"; rbs="${rbs:-} $(ratio "$c" "$bc")"
+		echo "        simultaneously: current_step $c tps, base build's $bc tps (ratio $(ratio "$c" "$bc")); base build's current_step / pk lookup $(ratio "$bc" "$bk")"
+	fi
 done
+if [ -n "$BASE_PG_CONFIG" ]; then
+	echo "RATIO base build's current_step / pk lookup TPS (median of rounds) = $(median "$rb3")"
+	echo "RATIO current_step this build / base build, running simultaneously (median of rounds) = $(median "$rbs")"
+fi
 echo "median: pk lookup $(median "$rk") tps, current_step $(median "$rc") tps"
 echo "RATIO current_step / pk lookup TPS (median of rounds) = $(median "$rr")   (target >= 0.95)"
 echo "RATIO pk lookup / current_step server CPU per transaction (median of rounds) = $(median "$cr")"
@@ -353,7 +366,9 @@ Q_AGG="SELECT w.id, d.id FROM workshoppilot.workshops w
                      WHERE d.id <> ALL (coalesce(c.done, '{}')) ORDER BY d.\"order\" LIMIT 1) d ON true
  "
 # only the loaded workshops (phases 1 and 2 added more); the answers must agree
-$PSQL -d wp_ext -c "DELETE FROM workshoppilot.workshops WHERE id !~ '^ws_[0-9]+\$'" -c "VACUUM ANALYZE"
+for port in $PORT ${BASE_PG_CONFIG:+$BPORT}; do
+	PGPORT=$port $PSQL -d wp_ext -c "DELETE FROM workshoppilot.workshops WHERE id !~ '^ws_[0-9]+\$'" -c "VACUUM ANALYZE"
+done
 h() { echo "(SELECT md5(string_agg(id || ':' || coalesce(cs, '-'), ',' ORDER BY id)) FROM ($1) q(id, cs))"; }
 same=$($PSQL -d wp_ext -At -c "SELECT $(h "$Q_C") = $(h "$Q_LATERAL") AND $(h "$Q_C") = $(h "$Q_HASH") AND $(h "$Q_C") = $(h "$Q_AGG")")
 echo "answers identical: $same"
@@ -371,4 +386,14 @@ m_best=$(printf '%s\n' "$m_l" "$m_h" "$m_a" | sort -g | head -1)
 printf '%-40s %10s ms\n' "current_step(id) per row" "$m_c" "plain SQL, correlated NOT EXISTS" "$m_l" \
 	"plain SQL, cross join + anti join" "$m_h" "plain SQL, array_agg + LATERAL" "$m_a"
 echo "RATIO set-based current_step / fastest plain SQL = $(ratio "$m_c" "$m_best")   (target <= 0.50)"
+if [ -n "$BASE_PG_CONFIG" ]; then
+	# the base build's current_step on its own copy of the same data, rounds
+	# alternating with this build's
+	bs=""
+	for _ in 1 2 3; do
+		a=$(ms "$Q_C"); b=$(PGPORT=$BPORT ms "$Q_C"); bs="$bs $(ratio "$a" "$b")"
+		echo "current_step(id) per row: this build $a ms, base build $b ms (best of 5 each)"
+	done
+	echo "RATIO current_step per row, this build / base build, time (median of 3) = $(median "$bs")"
+fi
 ;; esac
