@@ -37,7 +37,8 @@ OBJS = \
 	src/members.o \
 	src/plan_cap.o \
 	src/health.o \
-	src/messages.o
+	src/messages.o \
+	src/spi_plans.o
 
 DATA = $(wildcard sql/workshoppilot--*.sql)
 PG_CPPFLAGS = -I$(srcdir)/src

@@ -76,14 +76,8 @@ static SPIPlanPtr
 keep_plan(const char *query, int nargs)
 {
 	Oid			types[1] = {TEXTOID};
-	SPIPlanPtr	plan = SPI_prepare(query, nargs, types);
 
-	if (plan == NULL)
-		elog(ERROR, "SPI_prepare failed for \"%s\": %s",
-			 query, SPI_result_code_string(SPI_result));
-	if (SPI_keepplan(plan) != 0)
-		elog(ERROR, "SPI_keepplan failed");
-	return plan;
+	return WpKeepPlan(query, nargs, types);
 }
 
 /* runs plan with one text argument, read-only; checks the result code */

@@ -2,8 +2,8 @@
  * src/sessions.c
  *
  * Work sessions: touch_session() and end_session(), the GUC
- * workshoppilot.session_idle_timeout, and the two SPI helpers the other
- * files of this concern share (WpKeepPlan, WpRunLatest).
+ * workshoppilot.session_idle_timeout, and the SPI helper the other files
+ * of this concern share (WpRunLatest).
  *
  * Representation (two columns, as the app's schema has them):
  *	- started_at is when the session's first activity happened;
@@ -75,25 +75,6 @@ WpSessionsInit(void)
 							PGC_USERSET,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);
-}
-
-/*
- * WpKeepPlan
- *		Prepares query with nargs arguments of the given types and keeps the
- *		plan for the life of the backend.  Call inside SPI.  A failure is a
- *		bug (the queries are fixed), so it is an internal error.
- */
-SPIPlanPtr
-WpKeepPlan(const char *query, int nargs, Oid *argtypes)
-{
-	SPIPlanPtr	plan = SPI_prepare(query, nargs, argtypes);
-
-	if (plan == NULL)
-		elog(ERROR, "SPI_prepare failed for \"%s\": %s",
-			 query, SPI_result_code_string(SPI_result));
-	if (SPI_keepplan(plan) != 0)
-		elog(ERROR, "SPI_keepplan failed");
-	return plan;
 }
 
 /*

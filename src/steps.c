@@ -100,24 +100,6 @@ static SPIPlanPtr plan_update_row = NULL;
 static SPIPlanPtr plan_context = NULL;
 
 /*
- * prepare_kept
- *		Prepares query with nargs text-or-jsonb arguments and keeps the plan
- *		for the life of the backend.  Call inside SPI.
- */
-static SPIPlanPtr
-prepare_kept(const char *query, int nargs, Oid *argtypes)
-{
-	SPIPlanPtr	plan = SPI_prepare(query, nargs, argtypes);
-
-	if (plan == NULL)
-		elog(ERROR, "SPI_prepare failed for \"%s\": %s",
-			 query, SPI_result_code_string(SPI_result));
-	if (SPI_keepplan(plan) != 0)
-		elog(ERROR, "SPI_keepplan failed");
-	return plan;
-}
-
-/*
  * prepare_write_plans
  *		Prepares the plans of the write functions once per backend.
  */
@@ -127,30 +109,30 @@ prepare_write_plans(void)
 	Oid			types[4] = {TEXTOID, TEXTOID, TEXTOID, JSONBOID};
 
 	if (plan_lock_workshop == NULL)
-		plan_lock_workshop = prepare_kept(
+		plan_lock_workshop = WpKeepPlan(
 										  "SELECT w.status FROM workshoppilot.workshops w"
 										  " WHERE w.id OPERATOR(pg_catalog.=) $1 FOR NO KEY UPDATE",
 										  1, types);
 	if (plan_step_exists == NULL)
-		plan_step_exists = prepare_kept(
+		plan_step_exists = WpKeepPlan(
 										"SELECT 1 FROM workshoppilot.step_definitions d"
 										" WHERE d.id OPERATOR(pg_catalog.=) $1",
 										1, types);
 	if (plan_select_row == NULL)
-		plan_select_row = prepare_kept(
+		plan_select_row = WpKeepPlan(
 									   "SELECT s, s.status, s.output FROM workshoppilot.workshop_steps s"
 									   " WHERE s.workshop_id OPERATOR(pg_catalog.=) $1"
 									   " AND s.step_id OPERATOR(pg_catalog.=) $2 FOR UPDATE",
 									   2, types);
 	if (plan_insert_row == NULL)
-		plan_insert_row = prepare_kept(
+		plan_insert_row = WpKeepPlan(
 									   "INSERT INTO workshoppilot.workshop_steps AS s"
 									   " (workshop_id, step_id, status, output) VALUES ($1, $2, $3, $4)"
 									   " ON CONFLICT ON CONSTRAINT workshop_steps_workshop_step_unique DO NOTHING"
 									   " RETURNING s, s.status, s.output",
 									   4, types);
 	if (plan_update_row == NULL)
-		plan_update_row = prepare_kept(
+		plan_update_row = WpKeepPlan(
 									   "UPDATE workshoppilot.workshop_steps AS s SET status = $3, output = $4"
 									   " WHERE s.workshop_id OPERATOR(pg_catalog.=) $1"
 									   " AND s.step_id OPERATOR(pg_catalog.=) $2"
@@ -420,7 +402,7 @@ wp_step_context(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (plan_context == NULL)
-		plan_context = prepare_kept(
+		plan_context = WpKeepPlan(
 									"SELECT"
 									" EXISTS (SELECT FROM workshoppilot.workshops w"
 									"  WHERE w.id OPERATOR(pg_catalog.=) $1),"

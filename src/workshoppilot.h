@@ -35,9 +35,11 @@ extern void WpSessionsInit(void);
 extern void WpPlanCapInit(void);
 extern void WpHealthInit(void);
 
-/* src/sessions.c: SPI helpers shared by the sessions, members and plan cap code */
+/* src/spi_plans.c: a plan prepared once and kept for the backend's life */
 struct _SPI_plan;
 extern struct _SPI_plan *WpKeepPlan(const char *query, int nargs, Oid *argtypes);
+
+/* src/sessions.c: SPI helpers shared by the sessions, members and plan cap code */
 extern void WpRunLatest(struct _SPI_plan *plan, Datum *args, const char *nulls, int expected);
 extern char *WpLockWorkshop(Datum workshop_id);
 
