@@ -42,42 +42,6 @@
 static SPIPlanPtr plan_other_owners = NULL;
 
 /*
- * member_column
- *		Attribute number of a text column of the trigger's table; raises
- *		09000 naming the trigger when it is missing or not text.
- */
-static int
-member_column(TriggerData *trigdata, const char *name)
-{
-	TupleDesc	tupdesc = RelationGetDescr(trigdata->tg_relation);
-	int			attnum = SPI_fnumber(tupdesc, name);
-
-	if (attnum <= 0 || TupleDescAttr(tupdesc, attnum - 1)->atttypid != TEXTOID)
-		ereport(ERROR,
-				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
-				 errmsg("trigger \"%s\" on \"%s\" needs a column \"%s\" of type text",
-						trigdata->tg_trigger->tgname,
-						RelationGetRelationName(trigdata->tg_relation), name)));
-	return attnum;
-}
-
-/*
- * text_is
- *		Whether a nullable text datum equals a C string.
- */
-static bool
-text_is(Datum value, bool isnull, const char *s)
-{
-	text	   *t;
-	int			len = strlen(s);
-
-	if (isnull)
-		return false;
-	t = DatumGetTextPP(value);
-	return VARSIZE_ANY_EXHDR(t) == len && memcmp(VARDATA_ANY(t), s, len) == 0;
-}
-
-/*
  * same_text_datum
  *		Whether two nullable text datums are equal byte for byte.
  */
@@ -140,12 +104,12 @@ wp_workshop_members_keep_owner(PG_FUNCTION_ARGS)
 	tupdesc = RelationGetDescr(trigdata->tg_relation);
 	oldtuple = trigdata->tg_trigtuple;
 	result = is_update ? trigdata->tg_newtuple : oldtuple;
-	id_att = member_column(trigdata, "id");
-	ws_att = member_column(trigdata, "workshop_id");
-	role_att = member_column(trigdata, "role");
+	id_att = WpTriggerColumn(trigdata, "id", TEXTOID);
+	ws_att = WpTriggerColumn(trigdata, "workshop_id", TEXTOID);
+	role_att = WpTriggerColumn(trigdata, "role", TEXTOID);
 
 	old_role = heap_getattr(oldtuple, role_att, tupdesc, &isnull);
-	if (!text_is(old_role, isnull, "owner"))
+	if (!WpTextEquals(old_role, isnull, "owner"))
 		return PointerGetDatum(result);
 	old_ws = heap_getattr(oldtuple, ws_att, tupdesc, &isnull);
 	if (isnull)
@@ -156,7 +120,7 @@ wp_workshop_members_keep_owner(PG_FUNCTION_ARGS)
 		Datum		new_role = heap_getattr(result, role_att, tupdesc, &new_null);
 		Datum		new_ws;
 
-		if (text_is(new_role, new_null, "owner"))
+		if (WpTextEquals(new_role, new_null, "owner"))
 		{
 			new_ws = heap_getattr(result, ws_att, tupdesc, &new_null);
 			if (same_text_datum(old_ws, false, new_ws, new_null))
@@ -192,7 +156,7 @@ wp_workshop_members_keep_owner(PG_FUNCTION_ARGS)
 	if (others == 0)
 	{
 		bool		user_null;
-		Datum		user = heap_getattr(oldtuple, member_column(trigdata, "clerk_user_id"),
+		Datum		user = heap_getattr(oldtuple, WpTriggerColumn(trigdata, "clerk_user_id", TEXTOID),
 										tupdesc, &user_null);
 
 		ereport(ERROR,

@@ -171,13 +171,7 @@ wp_workshops_plan_cap(PG_FUNCTION_ARGS)
 		return PointerGetDatum(newtuple);	/* no cap: the common path */
 
 	tupdesc = RelationGetDescr(trigdata->tg_relation);
-	user_att = SPI_fnumber(tupdesc, "clerk_user_id");
-	if (user_att <= 0 || TupleDescAttr(tupdesc, user_att - 1)->atttypid != TEXTOID)
-		ereport(ERROR,
-				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
-				 errmsg("trigger \"%s\" on \"%s\" needs a column \"clerk_user_id\" of type text",
-						trigdata->tg_trigger->tgname,
-						RelationGetRelationName(trigdata->tg_relation))));
+	user_att = WpTriggerColumn(trigdata, "clerk_user_id", TEXTOID);
 	user = heap_getattr(newtuple, user_att, tupdesc, &isnull);
 	if (isnull)
 		return PointerGetDatum(newtuple);	/* NOT NULL reports it */

@@ -19,7 +19,6 @@
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
-#include "executor/spi.h"
 #include "fmgr.h"
 #include "utils/builtins.h"
 #include "utils/rel.h"
@@ -62,26 +61,6 @@ WpNewShareToken(void)
 	return CStringGetTextDatum(out);
 }
 
-/*
- * text_column
- *		Attribute number of a text column of the trigger's table; raises
- *		09000 naming the trigger when it is missing or not text.
- */
-static int
-text_column(TriggerData *trigdata, const char *name)
-{
-	TupleDesc	tupdesc = RelationGetDescr(trigdata->tg_relation);
-	int			attnum = SPI_fnumber(tupdesc, name);
-
-	if (attnum <= 0 || TupleDescAttr(tupdesc, attnum - 1)->atttypid != TEXTOID)
-		ereport(ERROR,
-				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
-				 errmsg("trigger \"%s\" on \"%s\" needs a column \"%s\" of type text",
-						trigdata->tg_trigger->tgname,
-						RelationGetRelationName(trigdata->tg_relation), name)));
-	return attnum;
-}
-
 PG_FUNCTION_INFO_V1(wp_workshops_fill_share_token);
 
 /*
@@ -120,8 +99,8 @@ wp_workshops_fill_share_token(PG_FUNCTION_ARGS)
 	tupdesc = RelationGetDescr(trigdata->tg_relation);
 	newtuple = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
 		trigdata->tg_newtuple : trigdata->tg_trigtuple;
-	visibility_att = text_column(trigdata, "visibility");
-	token_att = text_column(trigdata, "share_token");
+	visibility_att = WpTriggerColumn(trigdata, "visibility", TEXTOID);
+	token_att = WpTriggerColumn(trigdata, "share_token", TEXTOID);
 
 	(void) heap_getattr(newtuple, token_att, tupdesc, &isnull);
 	if (!isnull)

@@ -34,7 +34,6 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
-#include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -210,26 +209,6 @@ lookup_step_schema(const char *step_id)
 }
 
 /*
- * column_number
- *		Attribute number of column name with type typid in the trigger's
- *		relation; a misconfigured trigger is TRIGGERED_ACTION_EXCEPTION.
- */
-static int
-column_number(TriggerData *td, const char *name, Oid typid)
-{
-	TupleDesc	desc = RelationGetDescr(td->tg_relation);
-	int			attnum = SPI_fnumber(desc, name);
-
-	if (attnum <= 0 || SPI_gettypeid(desc, attnum) != typid)
-		ereport(ERROR,
-				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
-				 errmsg("trigger \"%s\" on \"%s\" needs a column \"%s\" of type %s",
-						td->tg_trigger->tgname, RelationGetRelationName(td->tg_relation),
-						name, format_type_be(typid))));
-	return attnum;
-}
-
-/*
  * check_trigger_call
  *		Protocol checks shared by both triggers: called as a row-level
  *		BEFORE INSERT OR UPDATE trigger.
@@ -268,9 +247,9 @@ wp_workshop_steps_validate_output(PG_FUNCTION_ARGS)
 	TriggerData *td = check_trigger_call(fcinfo, "workshop_steps_validate_output");
 	HeapTuple	newtuple = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
 	TupleDesc	desc = RelationGetDescr(td->tg_relation);
-	int			output_att = column_number(td, "output", JSONBOID);
-	int			step_att = column_number(td, "step_id", TEXTOID);
-	int			workshop_att = column_number(td, "workshop_id", TEXTOID);
+	int			output_att = WpTriggerColumn(td, "output", JSONBOID);
+	int			step_att = WpTriggerColumn(td, "step_id", TEXTOID);
+	int			workshop_att = WpTriggerColumn(td, "workshop_id", TEXTOID);
 	bool		isnull;
 	Datum		output;
 	Datum		stepd;
@@ -364,8 +343,8 @@ wp_step_definitions_check_schema(PG_FUNCTION_ARGS)
 	TriggerData *td = check_trigger_call(fcinfo, "step_definitions_check_schema");
 	HeapTuple	newtuple = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
 	TupleDesc	desc = RelationGetDescr(td->tg_relation);
-	int			schema_att = column_number(td, "output_schema", JSONBOID);
-	int			id_att = column_number(td, "id", TEXTOID);
+	int			schema_att = WpTriggerColumn(td, "output_schema", JSONBOID);
+	int			id_att = WpTriggerColumn(td, "id", TEXTOID);
 	bool		isnull;
 	Datum		schema;
 	List	   *errors = NIL;

@@ -71,43 +71,6 @@ static SPIPlanPtr plan_all_complete = NULL;
 static SPIPlanPtr plan_set_status = NULL;
 
 /*
- * column
- *		Attribute number of a column of the trigger's table; raises 09000
- *		naming the trigger when it is missing or not of the expected type.
- */
-static int
-column(TriggerData *trigdata, const char *name, Oid type)
-{
-	TupleDesc	tupdesc = RelationGetDescr(trigdata->tg_relation);
-	int			attnum = SPI_fnumber(tupdesc, name);
-
-	if (attnum <= 0 || TupleDescAttr(tupdesc, attnum - 1)->atttypid != type)
-		ereport(ERROR,
-				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
-				 errmsg("trigger \"%s\" on \"%s\" needs a column \"%s\" of type %s",
-						trigdata->tg_trigger->tgname,
-						RelationGetRelationName(trigdata->tg_relation),
-						name, format_type_be(type))));
-	return attnum;
-}
-
-/*
- * text_equals
- *		Whether a nullable text datum equals a C string.
- */
-static bool
-text_equals(Datum value, bool isnull, const char *s)
-{
-	text	   *t;
-	int			len = strlen(s);
-
-	if (isnull)
-		return false;
-	t = DatumGetTextPP(value);
-	return VARSIZE_ANY_EXHDR(t) == len && memcmp(VARDATA_ANY(t), s, len) == 0;
-}
-
-/*
  * same_text
  *		Whether two text datums hold the same bytes.
  */
@@ -151,9 +114,9 @@ lifecycle_before(TriggerData *trigdata)
 	TupleDesc	tupdesc = RelationGetDescr(trigdata->tg_relation);
 	bool		is_update = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event);
 	HeapTuple	newtuple = is_update ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
-	int			status_att = column(trigdata, "status", TEXTOID);
-	int			started_att = column(trigdata, "started_at", TIMESTAMPOID);
-	int			completed_att = column(trigdata, "completed_at", TIMESTAMPOID);
+	int			status_att = WpTriggerColumn(trigdata, "status", TEXTOID);
+	int			started_att = WpTriggerColumn(trigdata, "started_at", TIMESTAMPOID);
+	int			completed_att = WpTriggerColumn(trigdata, "completed_at", TIMESTAMPOID);
 	int			cols[2];
 	Datum		values[2];
 	bool		nulls[2];
@@ -165,7 +128,7 @@ lifecycle_before(TriggerData *trigdata)
 	bool		complete;
 
 	status = heap_getattr(newtuple, status_att, tupdesc, &status_null);
-	complete = text_equals(status, status_null, "complete");
+	complete = WpTextEquals(status, status_null, "complete");
 	(void) heap_getattr(newtuple, started_att, tupdesc, &started_null);
 	(void) heap_getattr(newtuple, completed_att, tupdesc, &completed_null);
 
@@ -184,7 +147,7 @@ lifecycle_before(TriggerData *trigdata)
 			nulls[ncols] = false;
 			ncols++;
 		}
-		else if (complete || text_equals(status, status_null, "in_progress"))
+		else if (complete || WpTextEquals(status, status_null, "in_progress"))
 		{
 			cols[ncols] = started_att;
 			values[ncols] = transaction_timestamp_for(TupleDescAttr(tupdesc, started_att - 1));
@@ -333,10 +296,10 @@ static void
 apply_after(TriggerData *trigdata, HeapTuple oldtuple, HeapTuple newtuple)
 {
 	TupleDesc	tupdesc = RelationGetDescr(trigdata->tg_relation);
-	int			status_att = column(trigdata, "status", TEXTOID);
-	int			workshop_att = column(trigdata, "workshop_id", TEXTOID);
-	int			step_att = column(trigdata, "step_id", TEXTOID);
-	int			output_att = column(trigdata, "output", JSONBOID);
+	int			status_att = WpTriggerColumn(trigdata, "status", TEXTOID);
+	int			workshop_att = WpTriggerColumn(trigdata, "workshop_id", TEXTOID);
+	int			step_att = WpTriggerColumn(trigdata, "step_id", TEXTOID);
+	int			output_att = WpTriggerColumn(trigdata, "output", JSONBOID);
 	Datum		old_status = (Datum) 0;
 	Datum		new_status = (Datum) 0;
 	bool		old_null = true;
@@ -357,16 +320,16 @@ apply_after(TriggerData *trigdata, HeapTuple oldtuple, HeapTuple newtuple)
 		old_status = heap_getattr(oldtuple, status_att, tupdesc, &old_null);
 	if (newtuple)
 		new_status = heap_getattr(newtuple, status_att, tupdesc, &new_null);
-	old_complete = text_equals(old_status, old_null, "complete");
-	new_complete = text_equals(new_status, new_null, "complete");
+	old_complete = WpTextEquals(old_status, old_null, "complete");
+	new_complete = WpTextEquals(new_status, new_null, "complete");
 
 	reopen = old_complete && !new_complete;
 	became_complete = new_complete && !old_complete;
 	left_not_started = newtuple != NULL && !new_null &&
-		!text_equals(new_status, new_null, "not_started") &&
-		(oldtuple == NULL || text_equals(old_status, old_null, "not_started"));
+		!WpTextEquals(new_status, new_null, "not_started") &&
+		(oldtuple == NULL || WpTextEquals(old_status, old_null, "not_started"));
 	if (oldtuple && newtuple &&
-		(old_complete || text_equals(old_status, old_null, "needs_regeneration")))
+		(old_complete || WpTextEquals(old_status, old_null, "needs_regeneration")))
 	{
 		bool		a_null;
 		bool		b_null;
@@ -480,8 +443,8 @@ lifecycle_after(TriggerData *trigdata)
 
 		oldtuple = trigdata->tg_trigtuple;
 		newtuple = trigdata->tg_newtuple;
-		keys[0] = column(trigdata, "workshop_id", TEXTOID);
-		keys[1] = column(trigdata, "step_id", TEXTOID);
+		keys[0] = WpTriggerColumn(trigdata, "workshop_id", TEXTOID);
+		keys[1] = WpTriggerColumn(trigdata, "step_id", TEXTOID);
 		for (i = 0; i < 2; i++)
 		{
 			bool		a_null;

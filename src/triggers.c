@@ -2,7 +2,9 @@
  * src/triggers.c
  *
  * The updated_at trigger: on every UPDATE of a row, set a timestamp column to
- * the current transaction time, whatever the client wrote there.
+ * the current transaction time, whatever the client wrote there.  Also the
+ * two helpers every row trigger of the extension shares (WpTriggerColumn,
+ * WpTextEquals).
  *
  * Modelled on contrib/spi/moddatetime.c.  The value is "the same kind of
  * value" a DEFAULT now() would give the column: for `timestamp` columns the
@@ -101,4 +103,41 @@ wp_set_updated_at(PG_FUNCTION_ARGS)
 	newtuple = heap_modify_tuple_by_cols(trigdata->tg_newtuple, tupdesc,
 										 1, &attnum, &value, &isnull);
 	return PointerGetDatum(newtuple);
+}
+
+/*
+ * WpTriggerColumn
+ *		Attribute number of a column of the trigger's table; raises 09000
+ *		naming the trigger when it is missing or not of the expected type.
+ */
+int
+WpTriggerColumn(TriggerData *trigdata, const char *name, Oid type)
+{
+	TupleDesc	tupdesc = RelationGetDescr(trigdata->tg_relation);
+	int			attnum = SPI_fnumber(tupdesc, name);
+
+	if (attnum <= 0 || TupleDescAttr(tupdesc, attnum - 1)->atttypid != type)
+		ereport(ERROR,
+				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+				 errmsg("trigger \"%s\" on \"%s\" needs a column \"%s\" of type %s",
+						trigdata->tg_trigger->tgname,
+						RelationGetRelationName(trigdata->tg_relation),
+						name, format_type_be(type))));
+	return attnum;
+}
+
+/*
+ * WpTextEquals
+ *		Whether a nullable text datum equals a C string.
+ */
+bool
+WpTextEquals(Datum value, bool isnull, const char *s)
+{
+	text	   *t;
+	int			len = strlen(s);
+
+	if (isnull)
+		return false;
+	t = DatumGetTextPP(value);
+	return VARSIZE_ANY_EXHDR(t) == len && memcmp(VARDATA_ANY(t), s, len) == 0;
 }

@@ -35,6 +35,11 @@ extern void WpSessionsInit(void);
 extern void WpPlanCapInit(void);
 extern void WpHealthInit(void);
 
+/* src/triggers.c: helpers of the row triggers */
+struct TriggerData;
+extern int	WpTriggerColumn(struct TriggerData *trigdata, const char *name, Oid type);
+extern bool WpTextEquals(Datum value, bool isnull, const char *s);
+
 /* src/spi_plans.c: a plan prepared once and kept for the backend's life */
 struct _SPI_plan;
 extern struct _SPI_plan *WpKeepPlan(const char *query, int nargs, Oid *argtypes);
