@@ -51,6 +51,22 @@ ALTER TABLE workshoppilot.workshops ENABLE ALWAYS TRIGGER plan_cap;
 SELECT workshoppilot.health()->>'status' AS status;
 ROLLBACK;
 
+-- the drop guard event trigger disabled, firing only on replicas, or
+-- dropped (each after a sound answer was kept: the change drops it)
+SELECT workshoppilot.health()->>'status' AS status;
+BEGIN;
+ALTER EVENT TRIGGER workshoppilot_drop_guard DISABLE;
+SELECT h->>'status' AS status, jsonb_pretty(h->'checks') AS checks FROM workshoppilot.health() h;
+ALTER EVENT TRIGGER workshoppilot_drop_guard ENABLE REPLICA;
+SELECT h->>'status' AS status, jsonb_pretty(h->'checks') AS checks FROM workshoppilot.health() h;
+ALTER EVENT TRIGGER workshoppilot_drop_guard ENABLE;
+SELECT h->>'status' AS status, jsonb_pretty(h->'checks') AS checks FROM workshoppilot.health() h;
+ALTER EXTENSION workshoppilot DROP EVENT TRIGGER workshoppilot_drop_guard;
+DROP EVENT TRIGGER workshoppilot_drop_guard;
+SELECT h->>'status' AS status, jsonb_pretty(h->'checks') AS checks FROM workshoppilot.health() h;
+ROLLBACK;
+SELECT workshoppilot.health()->>'status' AS status;
+
 -- a table of the extension is gone
 BEGIN;
 ALTER TABLE workshoppilot.build_packs RENAME TO build_packs_old;

@@ -86,20 +86,37 @@ SELECT workshoppilot.touch_session('ws_ses_paused') IS NOT NULL AS touched;
 SELECT workshoppilot.touch_session('ws_ses_done') IS NOT NULL AS touched;
 SELECT id, status FROM workshoppilot.workshops WHERE id LIKE 'ws_ses%' ORDER BY id;
 
--- end_session: an open session ends now
+-- end_session: an open session ends now and is closed
 SELECT workshoppilot.touch_session('ws_ses_paused') AS open_session \gset
 UPDATE workshoppilot.sessions SET started_at = started_at - interval '5 min', ended_at = ended_at - interval '2 min'
  WHERE id = :'open_session';
+SELECT id = :'open_session' AS listed, open FROM workshoppilot.workshop_sessions('ws_ses_paused');
 BEGIN;
-SELECT (s).id = :'open_session' AS same_row, (s).ended_at = LOCALTIMESTAMP(3) AS ended_now
+SELECT (s).id = :'open_session' AS same_row, (s).ended_at = LOCALTIMESTAMP(3) AS ended_now, (s).closed
   FROM (SELECT workshoppilot.end_session(:'open_session') s) x;
 COMMIT;
--- ending a session that is no longer open keeps its end
-UPDATE workshoppilot.sessions SET started_at = started_at - interval '2 hours', ended_at = ended_at - interval '1 hour'
- WHERE id = :'open_session';
 SELECT ended_at AS closed_end FROM workshoppilot.sessions WHERE id = :'open_session' \gset
-SELECT (workshoppilot.end_session(:'open_session')).ended_at = :'closed_end' AS end_kept;
+SELECT open FROM workshoppilot.workshop_sessions('ws_ses_paused');
+-- the next activity, although within the idle timeout, starts a new
+-- session: the closed one stays as it was
+SELECT workshoppilot.touch_session('ws_ses_paused') AS after_end \gset
+SELECT :'after_end' <> :'open_session' AS new_session_after_end;
+SELECT ended_at = :'closed_end' AS closed_end_kept, closed FROM workshoppilot.sessions WHERE id = :'open_session';
+SELECT id = :'after_end' AS is_new, open FROM workshoppilot.workshop_sessions('ws_ses_paused') ORDER BY started_at, id;
+-- ending it again is harmless: no error, nothing changes, no new row
 SELECT (workshoppilot.end_session(:'open_session')).ended_at = :'closed_end' AS end_kept_twice;
+SELECT count(*) AS sessions FROM workshoppilot.sessions WHERE workshop_id = 'ws_ses_paused';
+-- ending a session that is no longer open (past the idle timeout) keeps its end
+UPDATE workshoppilot.sessions SET started_at = started_at - interval '2 hours', ended_at = ended_at - interval '1 hour'
+ WHERE id = :'after_end';
+SELECT ended_at AS idle_end FROM workshoppilot.sessions WHERE id = :'after_end' \gset
+SELECT (s).ended_at = :'idle_end' AS end_kept, (s).closed
+  FROM (SELECT workshoppilot.end_session(:'after_end') s) x;
+SELECT (workshoppilot.end_session(:'after_end')).ended_at = :'idle_end' AS end_kept_twice;
+-- a plain-SQL client may close a session the same way
+SELECT workshoppilot.touch_session('ws_ses_paused') AS plain_closed \gset
+UPDATE workshoppilot.sessions SET closed = true WHERE id = :'plain_closed';
+SELECT workshoppilot.touch_session('ws_ses_paused') <> :'plain_closed' AS new_session_after_plain_close;
 
 -- rows a plain-SQL client inserted without ended_at: the last activity is started_at
 INSERT INTO workshoppilot.sessions (id, workshop_id) VALUES ('ses_plain_open', 'ws_ses_done');

@@ -50,9 +50,15 @@ GRANT EXECUTE ON FUNCTION workshoppilot.drop_guard() TO @extowner@ WITH GRANT OP
 -------------------------------------------------------------------------------
 
 -- 2a. Sessions (src/sessions.c).  A session's ended_at is its last activity
--- while it is open, and its end once it is not; a session is open while
+-- while it is open, and its end once it is not; a session is open while it
+-- is not closed (end_session sets the added, defaulted column closed) and
 -- coalesce(ended_at, started_at) is no older than the setting
 -- workshoppilot.session_idle_timeout.  See the README, "Sessions".
+-- A constant default: no table rewrite, every existing row false (not
+-- closed), and the app's INSERTs, which do not name the column, keep working.
+ALTER TABLE workshoppilot.sessions ADD COLUMN closed boolean NOT NULL DEFAULT false;
+COMMENT ON COLUMN workshoppilot.sessions.closed IS 'set by end_session: the session is over, the next activity starts a new one (0.2.0)';
+
 CREATE FUNCTION workshoppilot.touch_session(workshop_id text)
 RETURNS text
 AS 'MODULE_PATHNAME', 'wp_touch_session'
@@ -63,10 +69,10 @@ CREATE FUNCTION workshoppilot.end_session(session_id text)
 RETURNS workshoppilot.sessions
 AS 'MODULE_PATHNAME', 'wp_end_session'
 LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION workshoppilot.end_session(text) IS 'ends the session now if it is open (else keeps its end); returns the row';
+COMMENT ON FUNCTION workshoppilot.end_session(text) IS 'closes the session (closed = true), ending it now if it is still open (else keeps its end); returns the row';
 
 CREATE FUNCTION workshoppilot.workshop_sessions(workshop_id text)
-RETURNS TABLE (id text, started_at timestamp(3), ended_at timestamp(3), duration interval)
+RETURNS TABLE (id text, started_at timestamp(3), ended_at timestamp(3), duration interval, open boolean)
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -75,15 +81,22 @@ BEGIN
 		RAISE EXCEPTION USING ERRCODE = 'undefined_object',
 			MESSAGE = pg_catalog.format('workshop "%s" does not exist', $1);
 	END IF;
+	-- open: as touch_session decides it.  The setting is read as text (a
+	-- backend that has not loaded the library yet has it only as a
+	-- placeholder, or not at all: then its default, 30min).
 	RETURN QUERY
 		SELECT s.id, s.started_at, s.ended_at,
-			   COALESCE(s.ended_at, s.started_at) OPERATOR(pg_catalog.-) s.started_at
+			   COALESCE(s.ended_at, s.started_at) OPERATOR(pg_catalog.-) s.started_at,
+			   NOT s.closed AND COALESCE(s.ended_at, s.started_at) OPERATOR(pg_catalog.>=)
+				   (LOCALTIMESTAMP(3) OPERATOR(pg_catalog.-)
+					COALESCE(pg_catalog.current_setting('workshoppilot.session_idle_timeout', true),
+							 '30min')::pg_catalog.interval)
 		  FROM workshoppilot.sessions s
 		 WHERE s.workshop_id OPERATOR(pg_catalog.=) $1
 		 ORDER BY s.started_at, s.id;
 END
 $$;
-COMMENT ON FUNCTION workshoppilot.workshop_sessions(text) IS 'sessions of the workshop, oldest first, with their durations (ended_at, or started_at when NULL, minus started_at)';
+COMMENT ON FUNCTION workshoppilot.workshop_sessions(text) IS 'sessions of the workshop, oldest first, with their durations (ended_at, or started_at when NULL, minus started_at) and whether each is open';
 
 -- 2b. Sharing (src/sharing.c).  visibility = 'shared' exactly when a token
 -- is set; a row made shared without a token gets one from the trigger.

@@ -6,7 +6,8 @@
  *	- the version of the loaded C library (WP_LIBRARY_VERSION) equals the
  *	  extension version installed in this database (pg_extension);
  *	- every shipped step definition exists (by id);
- *	- every trigger the extension relies on exists and is enabled.
+ *	- every trigger the extension relies on exists and is enabled;
+ *	- its event trigger, the drop guard, exists and is ENABLE ALWAYS.
  *
  * THE LIST OF EXPECTED TRIGGERS IS wp_expected_triggers BELOW: a change
  * that adds, renames or drops a trigger of the extension updates it (and
@@ -15,7 +16,7 @@
  *
  * Cost and locks: only catalog reads through the syscache and catalog
  * indexes (namespace and relation names, pg_extension by name, pg_trigger
- * by (tgrelid, tgname)) and one scan of step_definitions (a handful of
+ * by (tgrelid, tgname), pg_event_trigger by name) and one scan of step_definitions (a handful of
  * rows on a few pages, read with the latest snapshot: the committed state,
  * plus this transaction's own changes), each with AccessShareLock released
  * at once, which waits only for an ACCESS EXCLUSIVE lock (DROP, TRUNCATE,
@@ -30,8 +31,9 @@
  * for one of those tables (or a full reset) has arrived.  Changing a
  * trigger (CREATE, DROP, ENABLE, DISABLE), renaming or dropping a table
  * and every write to step_definitions (its invalidate_cache trigger) send
- * such an invalidation, in this backend at once and in the others at
- * commit; a rolled-back change replays it at abort.  A degraded answer is
+ * such an invalidation, and a change of an event trigger a syscache
+ * invalidation of pg_event_trigger, which drops it too: in this backend at
+ * once and in the others at commit; a rolled-back change replays it at abort.  A degraded answer is
  * never kept, so a repair shows at the next call.
  */
 #include "postgres.h"
@@ -41,6 +43,7 @@
 #include "access/table.h"
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_event_trigger.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_trigger.h"
 #include "commands/trigger.h"
@@ -58,6 +61,7 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 
 #include "workshoppilot.h"
 
@@ -86,6 +90,9 @@ static const WpExpectedTrigger wp_expected_triggers[] = {
 	{"workshops", "plan_cap"},
 	{"workshops", "set_updated_at"},
 };
+
+/* The extension's event trigger (sql/workshoppilot--0.1.0--0.2.0.sql, 1). */
+#define WP_DROP_GUARD_TRIGGER "workshoppilot_drop_guard"
 
 /* The step definitions the extension ships, in order. */
 static const char *const wp_shipped_steps[] = {
@@ -130,14 +137,27 @@ WpHealthRelcacheCallback(Datum arg, Oid relid)
 }
 
 /*
+ * WpHealthEventTriggerCallback
+ *		Drops the kept answer when any event trigger changes (pg_event_trigger
+ *		syscache invalidation).
+ */
+static void
+WpHealthEventTriggerCallback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	health_invalidations++;
+	health_valid = false;
+}
+
+/*
  * WpHealthInit
- *		Registers the relcache callback.  Called from _PG_init; allocates
- *		nothing.
+ *		Registers the relcache and event trigger callbacks.  Called from
+ *		_PG_init; allocates nothing.
  */
 void
 WpHealthInit(void)
 {
 	CacheRegisterRelcacheCallback(WpHealthRelcacheCallback, (Datum) 0);
+	CacheRegisterSyscacheCallback(EVENTTRIGGEROID, WpHealthEventTriggerCallback, (Datum) 0);
 }
 
 /*
@@ -215,6 +235,36 @@ trigger_state(Relation tgrel, Oid relid, const char *name)
 		state = ((Form_pg_trigger) GETSTRUCT(tuple))->tgenabled;
 	systable_endscan(scan);
 	return state;
+}
+
+/*
+ * check_drop_guard
+ *		Adds a failed check when the drop guard event trigger is missing or
+ *		not ENABLE ALWAYS (disabled, or firing only in one
+ *		session_replication_role).  One syscache lookup by name.
+ */
+static void
+check_drop_guard(StringInfo checks, int *nchecks)
+{
+	HeapTuple	tuple;
+	char		state;
+
+	tuple = SearchSysCache1(EVENTTRIGGERNAME, CStringGetDatum(WP_DROP_GUARD_TRIGGER));
+	if (!HeapTupleIsValid(tuple))
+	{
+		add_check(checks, nchecks, "drop_guard",
+				  "event trigger \"" WP_DROP_GUARD_TRIGGER "\" is missing, so DROP EXTENSION, DROP SCHEMA and DROP TABLE can delete the workshops unasked: re-create it as the extension's update script does, or reinstall the extension");
+		return;
+	}
+	state = ((Form_pg_event_trigger) GETSTRUCT(tuple))->evtenabled;
+	ReleaseSysCache(tuple);
+	if (state == TRIGGER_DISABLED)
+		add_check(checks, nchecks, "drop_guard",
+				  "event trigger \"" WP_DROP_GUARD_TRIGGER "\" is disabled: run ALTER EVENT TRIGGER " WP_DROP_GUARD_TRIGGER " ENABLE ALWAYS");
+	else if (state != TRIGGER_FIRES_ALWAYS)
+		add_check(checks, nchecks, "drop_guard",
+				  psprintf("event trigger \"" WP_DROP_GUARD_TRIGGER "\" fires only when session_replication_role is %s: run ALTER EVENT TRIGGER " WP_DROP_GUARD_TRIGGER " ENABLE ALWAYS",
+						   state == TRIGGER_FIRES_ON_REPLICA ? "replica" : "origin or local"));
 }
 
 /*
@@ -371,6 +421,7 @@ wp_health(PG_FUNCTION_ARGS)
 		}
 		table_close(tgrel, AccessShareLock);
 	}
+	check_drop_guard(&checks, &nchecks);
 
 	initStringInfo(&out);
 	appendStringInfo(&out, "{\"status\": \"%s\", \"extension_version\": ",

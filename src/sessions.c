@@ -10,11 +10,14 @@
  *	- ended_at is its last activity (touch_session moves it forward) or the
  *	  moment end_session was called; NULL only in rows a plain-SQL client
  *	  inserted without one, whose last activity is then started_at.
- *	- A session is open while its last activity, coalesce(ended_at,
- *	  started_at), is no older than session_idle_timeout.  touch_session
- *	  extends the workshop's open session (the one with the latest
- *	  activity) or, when there is none, inserts a new one with started_at =
- *	  ended_at = now.  No row is ever created without an activity.
+ *	- closed (a defaulted column 0.2.0 adds) is set by end_session: the
+ *	  session is over whatever its times say.
+ *	- A session is open while it is not closed and its last activity,
+ *	  coalesce(ended_at, started_at), is no older than session_idle_timeout.
+ *	  touch_session extends the workshop's open session (the one with the
+ *	  latest activity) or, when there is none, inserts a new one with
+ *	  started_at = ended_at = now.  No row is ever created without an
+ *	  activity.
  *
  * Locking: both functions lock the workshop row FOR NO KEY UPDATE first,
  * as the step functions and the step lifecycle trigger do (the same lock
@@ -144,6 +147,7 @@ prepare_plans(void)
 	if (plan_open == NULL)
 		plan_open = WpKeepPlan("SELECT s.id FROM workshoppilot.sessions s"
 							   " WHERE s.workshop_id OPERATOR(pg_catalog.=) $1"
+							   " AND NOT s.closed"
 							   " AND COALESCE(s.ended_at, s.started_at)"
 							   "  OPERATOR(pg_catalog.>=) (LOCALTIMESTAMP(3) OPERATOR(pg_catalog.-) $2)"
 							   " ORDER BY COALESCE(s.ended_at, s.started_at) DESC,"
@@ -170,14 +174,12 @@ prepare_plans(void)
 								  " WHERE s.id OPERATOR(pg_catalog.=) $1",
 								  1, types);
 	if (plan_end == NULL)
-		plan_end = WpKeepPlan("UPDATE workshoppilot.sessions s SET ended_at ="
+		plan_end = WpKeepPlan("UPDATE workshoppilot.sessions s SET closed = true, ended_at ="
 							  " CASE WHEN COALESCE(s.ended_at, s.started_at)"
 							  "  OPERATOR(pg_catalog.>=) (LOCALTIMESTAMP(3) OPERATOR(pg_catalog.-) $2)"
 							  " THEN GREATEST(s.ended_at, s.started_at, LOCALTIMESTAMP(3))"
 							  " ELSE COALESCE(s.ended_at, s.started_at) END"
-							  " WHERE s.id OPERATOR(pg_catalog.=) $1"
-							  " AND (s.ended_at IS NULL OR (s.ended_at OPERATOR(pg_catalog.<) LOCALTIMESTAMP(3)"
-							  "  AND s.ended_at OPERATOR(pg_catalog.>=) (LOCALTIMESTAMP(3) OPERATOR(pg_catalog.-) $2)))",
+							  " WHERE s.id OPERATOR(pg_catalog.=) $1 AND NOT s.closed",
 							  2, types);
 	if (plan_row == NULL)
 		plan_row = WpKeepPlan("SELECT s FROM workshoppilot.sessions s"
@@ -268,12 +270,13 @@ PG_FUNCTION_INFO_V1(wp_end_session);
 
 /*
  * wp_end_session(session_id text) -> workshoppilot.sessions
- *		Ends the session: an open one gets ended_at = now; one that is no
- *		longer open keeps the end it has (its last activity; started_at for
- *		a row without ended_at).  Ending it again changes nothing once the
- *		idle timeout has passed, and only moves ended_at to the later call
- *		before.  Locks the session's workshop first.  Returns the row.  Not
- *		STRICT: a NULL id raises 22023; an unknown session raises 42704.
+ *		Closes the session (closed = true): one still within the idle
+ *		timeout gets ended_at = now; one that is not keeps the end it has
+ *		(its last activity; started_at for a row without ended_at).  The
+ *		next touch_session of the workshop starts a new session.  Ending a
+ *		closed session changes nothing.  Locks the session's workshop
+ *		first.  Returns the row.  Not STRICT: a NULL id raises 22023; an
+ *		unknown session raises 42704.
  */
 Datum
 wp_end_session(PG_FUNCTION_ARGS)
