@@ -2,8 +2,8 @@
  * src/sessions.c
  *
  * Work sessions: touch_session() and end_session(), the GUC
- * workshoppilot.session_idle_timeout, and the SPI helper the other files
- * of this concern share (WpRunLatest).
+ * workshoppilot.session_idle_timeout, and the workshop row lock the other
+ * SPI users of this concern share (WpLockWorkshop).
  *
  * Representation (two columns, as the app's schema has them):
  *	- started_at is when the session's first activity happened;
@@ -44,7 +44,6 @@
 #include "fmgr.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
-#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
 #include "workshoppilot.h"
@@ -78,25 +77,6 @@ WpSessionsInit(void)
 							PGC_USERSET,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);
-}
-
-/*
- * WpRunLatest
- *		Executes a kept plan with the latest snapshot (so that, after a lock
- *		was granted, it sees what the previous holder committed, whatever
- *		the isolation level), read-write.  nulls may be NULL (no NULL
- *		argument).  Checks the result code against expected.
- */
-void
-WpRunLatest(SPIPlanPtr plan, Datum *args, const char *nulls, int expected)
-{
-	int			ret;
-
-	ret = SPI_execute_snapshot(plan, args, nulls, GetLatestSnapshot(),
-							   InvalidSnapshot, false, true, 0);
-	if (ret != expected)
-		elog(ERROR, "SPI_execute_snapshot returned %s, expected %s",
-			 SPI_result_code_string(ret), SPI_result_code_string(expected));
 }
 
 /*

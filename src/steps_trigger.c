@@ -60,7 +60,6 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/rel.h"
-#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
 #include "workshoppilot.h"
@@ -184,30 +183,8 @@ static SPIPlanPtr
 keep_plan(const char *query, int nargs)
 {
 	Oid			types[2] = {TEXTOID, TEXTOID};
-	SPIPlanPtr	plan = SPI_prepare(query, nargs, types);
 
-	if (plan == NULL || SPI_keepplan(plan) != 0)
-		elog(ERROR, "could not prepare \"%s\": %s",
-			 query, SPI_result_code_string(SPI_result));
-	return plan;
-}
-
-/*
- * run_latest
- *		Executes a kept plan with the latest snapshot (so that, after the
- *		workshop lock was granted, it sees what the previous lock holder
- *		committed, whatever the isolation level), checking the result code.
- */
-static void
-run_latest(SPIPlanPtr plan, Datum *args, int expected)
-{
-	int			ret;
-
-	ret = SPI_execute_snapshot(plan, args, NULL, GetLatestSnapshot(),
-							   InvalidSnapshot, false, true, 0);
-	if (ret != expected)
-		elog(ERROR, "SPI_execute_snapshot returned %s, expected %s",
-			 SPI_result_code_string(ret), SPI_result_code_string(expected));
+	return WpKeepPlan(query, nargs, types);
 }
 
 /*
@@ -253,7 +230,7 @@ lock_workshop(Datum workshop_id, bool *connected)
 	if (plan_lock == NULL)
 		plan_lock = keep_plan("SELECT w.status FROM workshoppilot.workshops w"
 							  " WHERE w.id OPERATOR(pg_catalog.=) $1 FOR NO KEY UPDATE", 1);
-	run_latest(plan_lock, &workshop_id, SPI_OK_SELECT);
+	WpRunLatest(plan_lock, &workshop_id, NULL, SPI_OK_SELECT);
 	if (SPI_processed == 0)
 		return NULL;
 	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
@@ -281,7 +258,7 @@ all_steps_complete(Datum *args, bool *connected)
 									  "  WHERE s.workshop_id OPERATOR(pg_catalog.=) $1"
 									  "  AND s.step_id OPERATOR(pg_catalog.=) d.id"
 									  "  AND s.status OPERATOR(pg_catalog.=) 'complete'))", 1);
-	run_latest(plan_all_complete, args, SPI_OK_SELECT);
+	WpRunLatest(plan_all_complete, args, NULL, SPI_OK_SELECT);
 	return DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
 									  SPI_tuptable->tupdesc, 1, &isnull));
 }
@@ -380,7 +357,7 @@ apply_after(TriggerData *trigdata, HeapTuple oldtuple, HeapTuple newtuple)
 									 " AND d.\"order\" OPERATOR(pg_catalog.>) (SELECT me.\"order\""
 									 "  FROM workshoppilot.step_definitions me"
 									 "  WHERE me.id OPERATOR(pg_catalog.=) $2)", 2);
-		run_latest(plan_cascade, args, SPI_OK_UPDATE);
+		WpRunLatest(plan_cascade, args, NULL, SPI_OK_UPDATE);
 		/* the cascade's own triggers may have moved the workshop status */
 		if (SPI_processed > 0)
 			status = lock_workshop(args[0], &connected);
@@ -414,7 +391,7 @@ apply_after(TriggerData *trigdata, HeapTuple oldtuple, HeapTuple newtuple)
 										" WHERE w.id OPERATOR(pg_catalog.=) $1"
 										" AND w.status OPERATOR(pg_catalog.<>) $2", 2);
 		args[1] = CStringGetTextDatum(target);
-		run_latest(plan_set_status, args, SPI_OK_UPDATE);
+		WpRunLatest(plan_set_status, args, NULL, SPI_OK_UPDATE);
 	}
 	spi_finish(&connected);
 }

@@ -40,12 +40,12 @@ struct TriggerData;
 extern int	WpTriggerColumn(struct TriggerData *trigdata, const char *name, Oid type);
 extern bool WpTextEquals(Datum value, bool isnull, const char *s);
 
-/* src/spi_plans.c: a plan prepared once and kept for the backend's life */
+/* src/spi_plans.c: a plan prepared once and kept for the backend's life, run with the latest snapshot */
 struct _SPI_plan;
 extern struct _SPI_plan *WpKeepPlan(const char *query, int nargs, Oid *argtypes);
-
-/* src/sessions.c: SPI helpers shared by the sessions, members and plan cap code */
 extern void WpRunLatest(struct _SPI_plan *plan, Datum *args, const char *nulls, int expected);
+
+/* src/sessions.c: the workshop row lock shared by the sessions and members code */
 extern char *WpLockWorkshop(Datum workshop_id);
 
 /* src/sharing.c */
