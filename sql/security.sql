@@ -84,6 +84,24 @@ SELECT * FROM workshoppilot.workshop_progress('ws_sec');
 -- reading is all it may do
 SELECT workshoppilot.start_step('ws_sec', 'empathize');
 RESET ROLE;
+-- a check that passed is remembered only until the privileges change: a
+-- REVOKE, and a role membership granted and then revoked
+REVOKE SELECT ON workshoppilot.workshops FROM regress_wp_reader;
+SET ROLE regress_wp_reader;
+SELECT workshoppilot.current_step('ws_sec');
+RESET ROLE;
+CREATE ROLE regress_wp_workshop_readers;
+GRANT SELECT ON workshoppilot.workshops TO regress_wp_workshop_readers;
+GRANT regress_wp_workshop_readers TO regress_wp_reader;
+SET ROLE regress_wp_reader;
+SELECT workshoppilot.current_step('ws_sec') AS through_membership;
+RESET ROLE;
+REVOKE regress_wp_workshop_readers FROM regress_wp_reader;
+SET ROLE regress_wp_reader;
+SELECT workshoppilot.current_step('ws_sec');
+RESET ROLE;
+REVOKE ALL ON workshoppilot.workshops FROM regress_wp_workshop_readers;
+DROP ROLE regress_wp_workshop_readers;
 DELETE FROM workshoppilot.workshops WHERE id = 'ws_sec';
 REVOKE ALL ON ALL TABLES IN SCHEMA workshoppilot FROM regress_wp_usage_only, regress_wp_steps_only, regress_wp_reader;
 REVOKE ALL ON SCHEMA workshoppilot FROM regress_wp_usage_only, regress_wp_steps_only, regress_wp_reader;

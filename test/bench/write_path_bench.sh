@@ -37,7 +37,14 @@
 #      order swapped every round); the ratio is taken within each round and
 #      the median reported; then the same rounds with plain and extension
 #      running at the same time (and the BASE_PG_CONFIG build with them),
-#      which see the same background load at every moment.
+#      which see the same background load at every moment.  With FLOOR=1
+#      (the default) a third database runs in those rounds too: wp_floor,
+#      the plain tables with the extension's added constraints (its unique
+#      constraints and CHECKs, copied from wp_ext's catalog) and the app
+#      doing in SQL what the triggers do (started_at, completed_at and
+#      updated_at in its UPDATEs, and the workshop's draft -> active as one
+#      more UPDATE): what the guarantees cost when nothing but PostgreSQL
+#      enforces them, the floor for any implementation of them.
 #   2. per trigger: every non-internal trigger on the tables the transaction
 #      writes (workshops, workshop_members, workshop_steps), found in
 #      pg_trigger (so triggers added later are included), disabled one at a
@@ -61,6 +68,7 @@ TRIGGER_ROUNDS=${TRIGGER_ROUNDS:-3}
 CLIENTS=${CLIENTS:-2}
 PORT=${PORT:-55490}
 PHASES=${PHASES:-"1 2 3 4"}
+FLOOR=${FLOOR:-1}
 N=${WORKSHOPS:-100000}
 PG_CONFIG=${PG_CONFIG:-pg_config}
 BIN=$($PG_CONFIG --bindir)
@@ -132,14 +140,23 @@ $PSQL -d postgres -c "CREATE DATABASE wp_ext" -c "CREATE DATABASE wp_plain"
 $PSQL -d wp_plain -f "$FIXTURE" >/dev/null
 $PSQL -d wp_ext -c "CREATE EXTENSION workshoppilot"
 targets="$PORT:wp_ext $PORT:wp_plain"
+plains="wp_plain"
+if [ "$FLOOR" = 1 ]; then
+	$PSQL -d postgres -c "CREATE DATABASE wp_floor"
+	$PSQL -d wp_floor -f "$FIXTURE" >/dev/null
+	targets="$targets $PORT:wp_floor"
+	plains="$plains wp_floor"
+fi
 if [ -n "$BASE_PG_CONFIG" ]; then
 	PGPORT=$BPORT $PSQL -d postgres -c "CREATE DATABASE wp_ext"
 	PGPORT=$BPORT $PSQL -d wp_ext -c "CREATE EXTENSION workshoppilot"
 	targets="$targets $BPORT:wp_ext"
 	echo "base build for the simultaneous rounds: $BASE_PG_CONFIG (server on port $BPORT)"
 fi
-$PSQL -d wp_ext -At -c "COPY (SELECT id, \"order\", name, description, prompt_template FROM workshoppilot.step_definitions) TO STDOUT" |
-	$PSQL -d wp_plain -c "COPY workshoppilot.step_definitions (id, \"order\", name, description, prompt_template) FROM STDIN"
+for db in $plains; do
+	$PSQL -d wp_ext -At -c "COPY (SELECT id, \"order\", name, description, prompt_template FROM workshoppilot.step_definitions) TO STDOUT" |
+		$PSQL -d "$db" -c "COPY workshoppilot.step_definitions (id, \"order\", name, description, prompt_template) FROM STDIN"
+done
 for t in $targets; do
 	PGPORT=${t%%:*} $PSQL -d "${t#*:}" <<-SQL
 		-- bulk load without the row triggers; the rows are consistent by construction
@@ -170,6 +187,15 @@ for t in $targets; do
 		WHERE c.relnamespace IN ('workshoppilot'::regnamespace, 'public'::regnamespace) AND c.relkind IN ('r', 'i');
 	SQL
 done >/dev/null
+if [ "$FLOOR" = 1 ]; then
+	# the extension's added constraints (the plain tables have only primary
+	# and foreign keys), as its catalog defines them
+	$PSQL -d wp_ext -At -c "SELECT format('ALTER TABLE workshoppilot.%I ADD CONSTRAINT %I %s;', c.relname, k.conname, pg_get_constraintdef(k.oid))
+		FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+		WHERE c.relnamespace = 'workshoppilot'::regnamespace AND k.contype IN ('c', 'u') ORDER BY 1" >"$WORK/floor_constraints.sql"
+	$PSQL -d wp_floor -f "$WORK/floor_constraints.sql" -c "ANALYZE" >/dev/null
+	echo "wp_floor: the plain tables with the extension's $(wc -l <"$WORK/floor_constraints.sql") added constraints"
+fi
 
 # The ~1 KB outputs, valid against the shipped schemas of the first three steps.
 OUT1='{"personas": [{"name": "Busy Beth", "age": 34, "role": "project manager", "goals": ["A proper walk for the dog every workday", "Not to think about it"], "pains": ["Walkers cancel at short notice", "No idea whether the walk happened"], "quote": "I just want to know he is out."}, {"name": "Retired Rob", "age": 71, "role": "walker", "goals": ["Some exercise", "Regular, friendly clients"], "pains": ["Finding clients nearby", "Late payments"]}], "insights": ["Trust matters more than price", "Owners want proof of the walk", "Walkers want steady nearby clients"], "summary": "Owners need walkers who show up, and proof that they did; walkers need steady clients close to home. Reliability and trust come before price for both sides of the market, and both want less hassle."}'
@@ -179,14 +205,14 @@ STEPS=$($PSQL -d wp_ext -At -c "SELECT string_agg(id, ' ' ORDER BY \"order\") FR
 read -r S1 S2 S3 _ <<<"$STEPS"
 for o in "$OUT1" "$OUT2" "$OUT3"; do printf '%s' "$o" | wc -c; done | tr '\n' ' ' | sed 's/^/output sizes (bytes): /'; echo
 
-write_lifecycle() {	# write_lifecycle ext|plain FILE
+write_lifecycle() {	# write_lifecycle ext|plain|floor FILE
 	local kind=$1 f=$2 i=0 s wsid mid values="" sep=""
 	if [ "$kind" = ext ]; then
 		wsid=""; mid=""
 	fi
 	{
 		echo '\set u random(1, 1000)'
-		if [ "$kind" = plain ]; then
+		if [ "$kind" != ext ]; then
 			echo '\set r random(1, 9000000000000000000)'
 		fi
 		echo 'BEGIN;'
@@ -205,8 +231,17 @@ write_lifecycle() {	# write_lifecycle ext|plain FILE
 		for s in $S1 $S2 $S3; do
 			i=$((i + 1))
 			eval "o=\$OUT$i"
-			echo "UPDATE workshoppilot.workshop_steps SET status = 'in_progress' WHERE workshop_id = :id AND step_id = '$s';"
-			echo "UPDATE workshoppilot.workshop_steps SET status = 'complete', output = '$o' WHERE workshop_id = :id AND step_id = '$s';"
+			if [ "$kind" = floor ]; then
+				# what the triggers do, done by the app
+				echo "UPDATE workshoppilot.workshop_steps SET status = 'in_progress', started_at = now(), updated_at = now() WHERE workshop_id = :id AND step_id = '$s';"
+				if [ "$i" = 1 ]; then
+					echo "UPDATE workshoppilot.workshops SET status = 'active', updated_at = now() WHERE id = :id AND status = 'draft';"
+				fi
+				echo "UPDATE workshoppilot.workshop_steps SET status = 'complete', output = '$o', completed_at = now(), updated_at = now() WHERE workshop_id = :id AND step_id = '$s';"
+			else
+				echo "UPDATE workshoppilot.workshop_steps SET status = 'in_progress' WHERE workshop_id = :id AND step_id = '$s';"
+				echo "UPDATE workshoppilot.workshop_steps SET status = 'complete', output = '$o' WHERE workshop_id = :id AND step_id = '$s';"
+			fi
 		done
 		if [ "$kind" = ext ]; then
 			echo "SELECT workshoppilot.current_step(:id);"
@@ -219,6 +254,7 @@ write_lifecycle() {	# write_lifecycle ext|plain FILE
 }
 write_lifecycle ext "$WORK/life_ext.sql"
 write_lifecycle plain "$WORK/life_plain.sql"
+write_lifecycle floor "$WORK/life_floor.sql"
 # SCRIPTS_DIR=dir keeps a copy of the pgbench scripts (for profiling them)
 if [ -n "${SCRIPTS_DIR:-}" ]; then cp "$WORK"/life_*.sql "$SCRIPTS_DIR"/; fi
 
@@ -231,6 +267,9 @@ $PSQL -d wp_ext -At -c "SELECT format('check (3 transactions): workshops %s, sta
 	FROM workshoppilot.workshops w JOIN workshoppilot.workshop_steps s ON s.workshop_id = w.id
 	WHERE w.id !~ '^ws_[0-9]+\$'"
 $PGBENCH -n -M prepared -c 1 -t 3 -f "$WORK/life_plain.sql" wp_plain >/dev/null
+if [ "$FLOOR" = 1 ]; then
+	$PGBENCH -n -M prepared -c 1 -t 3 -f "$WORK/life_floor.sql" wp_floor >/dev/null
+fi
 
 case " $PHASES " in *" 1 "*)
 echo "== 1. lifecycle transaction, pgbench -M prepared -c $CLIENTS -j $CLIENTS, $ROUNDS rounds of ${DURATION}s, alternating"
@@ -251,10 +290,13 @@ echo "RATIO lifecycle plain / extension server CPU per transaction (median of ro
 # clients each): both see the same background load at every moment, so the
 # ratio does not drift with the other jobs on the machine.
 # With BASE_PG_CONFIG, the base build's extension runs at the same time too.
-rs=""; rb=""
+rs=""; rb=""; rf=""; ref=""
 for r in $(seq "$ROUNDS"); do
 	tps wp_plain "$WORK/life_plain.sql" >"$WORK/sim_plain" &
 	tps wp_ext "$WORK/life_ext.sql" >"$WORK/sim_ext" &
+	if [ "$FLOOR" = 1 ]; then
+		tps wp_floor "$WORK/life_floor.sql" >"$WORK/sim_floor" &
+	fi
 	if [ -n "$BASE_PG_CONFIG" ]; then
 		PGPORT=$BPORT tps wp_ext "$WORK/life_ext.sql" >"$WORK/sim_base" &
 	fi
@@ -262,6 +304,10 @@ for r in $(seq "$ROUNDS"); do
 	p=$(cat "$WORK/sim_plain"); e=$(cat "$WORK/sim_ext")
 	rs="$rs $(ratio "$e" "$p")"
 	line="simultaneous round $r: plain $p tps, extension $e tps, ratio $(ratio "$e" "$p")"
+	if [ "$FLOOR" = 1 ]; then
+		f=$(cat "$WORK/sim_floor"); rf="$rf $(ratio "$f" "$p")"; ref="$ref $(ratio "$e" "$f")"
+		line="$line; floor $f tps, floor / plain $(ratio "$f" "$p"), extension / floor $(ratio "$e" "$f")"
+	fi
 	if [ -n "$BASE_PG_CONFIG" ]; then
 		b=$(cat "$WORK/sim_base"); rb="$rb $(ratio "$b" "$p")"
 		line="$line; base build $b tps, ratio $(ratio "$b" "$p")"
@@ -269,6 +315,10 @@ for r in $(seq "$ROUNDS"); do
 	echo "$line"
 done
 echo "RATIO lifecycle extension / plain TPS, running simultaneously (median of rounds) = $(median "$rs")"
+if [ "$FLOOR" = 1 ]; then
+	echo "RATIO lifecycle floor (plain tables + the extension's constraints, the app doing the triggers' writes) / plain TPS, simultaneously (median of rounds) = $(median "$rf")"
+	echo "RATIO lifecycle extension / floor TPS, simultaneously (median of rounds) = $(median "$ref")"
+fi
 if [ -n "$BASE_PG_CONFIG" ]; then
 	echo "RATIO lifecycle base build / plain TPS, running simultaneously (median of rounds) = $(median "$rb")"
 fi
