@@ -7,10 +7,10 @@
  * default, means no cap).
  *
  * The row trigger plan_cap fires BEFORE INSERT OR UPDATE OF clerk_user_id
- * on workshops, WHEN the setting (read with current_setting) is not 0, so
- * with no cap this function is not even called; called anyway with the
- * setting at 0 (no WHEN clause), it returns at once (no lock, no query).  Otherwise, for a row that gives the user a workshop (an insert,
- * or an update that changes the owner), it
+ * on workshops.  With the setting at 0 it returns at once (no lock, no
+ * query; cheaper than a WHEN clause, which PostgreSQL re-plans for every
+ * statement).  Otherwise, for a row that gives the user a workshop (an
+ * insert, or an update that changes the owner), it
  *	1. takes a transaction-level advisory lock on the pair
  *	   (WP_PLAN_CAP_LOCK_KEY, hash of the user id), so that inserts for one
  *	   user run one after the other while inserts for other users (other

@@ -67,8 +67,9 @@ PG_FUNCTION_INFO_V1(wp_workshops_fill_share_token);
  * wp_workshops_fill_share_token() -> trigger
  *		BEFORE INSERT OR UPDATE ... FOR EACH ROW on workshoppilot.workshops:
  *		a row whose visibility is 'shared' and whose share_token is NULL gets
- *		a new token; any other row is returned unchanged (so the function is
- *		correct without its WHEN clause, just slower).  Raises 39P01 when
+ *		a new token; any other row is returned unchanged, at once (the
+ *		trigger has no WHEN clause: re-planning one for every statement
+ *		costs more than this test).  Raises 39P01 when
  *		called any other way and 09000 when the table lacks the columns.
  */
 Datum
