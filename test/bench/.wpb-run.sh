@@ -291,6 +291,7 @@ echo "RATIO lifecycle plain / extension server CPU per transaction (median of ro
 # ratio does not drift with the other jobs on the machine.
 # With BASE_PG_CONFIG, the base build's extension runs at the same time too.
 rs=""; rb=""; rf=""; ref=""
+for db in wp_ext $plains; do $PSQL -d "$db" -At -c "SELECT pg_stat_statements_reset()" >/dev/null; done
 for r in $(seq "$ROUNDS"); do
 	tps wp_plain "$WORK/life_plain.sql" >"$WORK/sim_plain" &
 	tps wp_ext "$WORK/life_ext.sql" >"$WORK/sim_ext" &
@@ -322,6 +323,24 @@ fi
 if [ -n "$BASE_PG_CONFIG" ]; then
 	echo "RATIO lifecycle base build / plain TPS, running simultaneously (median of rounds) = $(median "$rb")"
 fi
+# Where the time goes, statement by statement: pg_stat_statements over the
+# simultaneous rounds (the databases ran side by side under the same load,
+# so the times are comparable, but include waiting for a CPU): mean
+# execution time per call, triggers and foreign-key checks included (BEGIN,
+# END and the protocol are not); the three step UPDATEs of one form are one
+# entry.
+echo "mean execution time per statement, us, over the simultaneous rounds (pg_stat_statements):"
+for db in $plains wp_ext; do
+	$PSQL -d "$db" -At -c "SELECT round(sum(total_exec_time) * 1000 /
+			(SELECT max(calls) FROM pg_stat_statements WHERE query ~ '^INSERT INTO workshoppilot.workshops '
+			 AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())))
+		FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+		AND query ~* '^(INSERT|UPDATE|SELECT)' AND query !~ 'pg_stat_statements'" |
+		{ read -r us; printf '  %-9s %6s us per transaction\n' "$db" "$us"; }
+	$PSQL -d "$db" -At -F ' | ' -c "SELECT to_char(round((total_exec_time * 1000 / calls)::numeric, 1), '99990.0'), left(regexp_replace(query, '\s+', ' ', 'g'), 90)
+		FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+		AND query ~* '^(INSERT|UPDATE|SELECT)' AND query !~ 'pg_stat_statements' AND calls > 100 ORDER BY query" | sed 's/^/    /'
+done
 ;; esac
 
 case " $PHASES " in *" 2 "*)
