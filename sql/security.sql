@@ -102,6 +102,31 @@ SELECT workshoppilot.current_step('ws_sec');
 RESET ROLE;
 REVOKE ALL ON workshoppilot.workshops FROM regress_wp_workshop_readers;
 DROP ROLE regress_wp_workshop_readers;
+-- and a change of the database's owner (the implicit member of
+-- pg_database_owner): the pass of the new owner is forgotten when the
+-- database changes hands again
+GRANT SELECT ON workshoppilot.workshops, workshoppilot.workshop_steps, workshoppilot.step_definitions
+	TO pg_database_owner;
+CREATE ROLE regress_wp_dbowner;
+GRANT USAGE ON SCHEMA workshoppilot TO regress_wp_dbowner;
+SELECT d.datdba::regrole AS old_dba FROM pg_database d WHERE d.datname = current_database() \gset
+SELECT format('ALTER DATABASE %I OWNER TO regress_wp_dbowner', current_database()) AS to_new,
+       format('ALTER DATABASE %I OWNER TO %I', current_database(), :'old_dba') AS to_old \gset
+SET ROLE regress_wp_dbowner;
+SELECT workshoppilot.current_step('ws_sec');
+RESET ROLE;
+:to_new;
+SET ROLE regress_wp_dbowner;
+SELECT workshoppilot.current_step('ws_sec') AS as_database_owner;
+RESET ROLE;
+:to_old;
+SET ROLE regress_wp_dbowner;
+SELECT workshoppilot.current_step('ws_sec');
+RESET ROLE;
+REVOKE ALL ON workshoppilot.workshops, workshoppilot.workshop_steps, workshoppilot.step_definitions
+	FROM pg_database_owner;
+REVOKE ALL ON SCHEMA workshoppilot FROM regress_wp_dbowner;
+DROP ROLE regress_wp_dbowner;
 DELETE FROM workshoppilot.workshops WHERE id = 'ws_sec';
 REVOKE ALL ON ALL TABLES IN SCHEMA workshoppilot FROM regress_wp_usage_only, regress_wp_steps_only, regress_wp_reader;
 REVOKE ALL ON SCHEMA workshoppilot FROM regress_wp_usage_only, regress_wp_steps_only, regress_wp_reader;

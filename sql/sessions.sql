@@ -117,6 +117,19 @@ SELECT (workshoppilot.end_session(:'after_end')).ended_at = :'idle_end' AS end_k
 SELECT workshoppilot.touch_session('ws_ses_paused') AS plain_closed \gset
 UPDATE workshoppilot.sessions SET closed = true WHERE id = :'plain_closed';
 SELECT workshoppilot.touch_session('ws_ses_paused') <> :'plain_closed' AS new_session_after_plain_close;
+-- behind a closed latest session, an older session still within the idle
+-- timeout (a longer timeout, or rows written by plain SQL) is never extended:
+-- the next activity starts a new session
+INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea)
+VALUES ('ws_ses_behind', 'user_ses', 'Behind', 'an older session behind a closed one');
+INSERT INTO workshoppilot.sessions (id, workshop_id, started_at, ended_at, closed) VALUES
+  ('ses_behind_old', 'ws_ses_behind', LOCALTIMESTAMP(3) - interval '20 min', LOCALTIMESTAMP(3) - interval '10 min', false),
+  ('ses_behind_closed', 'ws_ses_behind', LOCALTIMESTAMP(3) - interval '8 min', LOCALTIMESTAMP(3) - interval '5 min', true);
+SELECT id, open FROM workshoppilot.workshop_sessions('ws_ses_behind');
+SELECT ended_at AS behind_old_end FROM workshoppilot.sessions WHERE id = 'ses_behind_old' \gset
+SELECT workshoppilot.touch_session('ws_ses_behind') NOT IN ('ses_behind_old', 'ses_behind_closed') AS new_session;
+SELECT id, ended_at = :'behind_old_end' AS old_end_kept FROM workshoppilot.sessions WHERE id = 'ses_behind_old';
+SELECT id LIKE 'ses_behind%' AS given_id, open FROM workshoppilot.workshop_sessions('ws_ses_behind');
 
 -- rows a plain-SQL client inserted without ended_at: the last activity is started_at
 INSERT INTO workshoppilot.sessions (id, workshop_id) VALUES ('ses_plain_open', 'ws_ses_done');
@@ -126,6 +139,22 @@ SELECT ended_at IS NOT NULL AS extended FROM workshoppilot.sessions WHERE id = '
 INSERT INTO workshoppilot.sessions (id, workshop_id, started_at) VALUES ('ses_plain_old', 'ws_ses', LOCALTIMESTAMP(3) - interval '3 hours');
 SELECT (s).ended_at = (s).started_at AS ended_at_its_start FROM (SELECT workshoppilot.end_session('ses_plain_old') s) x;
 SELECT duration FROM workshoppilot.workshop_sessions('ws_ses') WHERE id = 'ses_plain_old';
+
+-- workshop_sessions in a connection that has not loaded the library reads
+-- the setting as written: a bare number is milliseconds, as for the library
+UPDATE workshoppilot.sessions SET started_at = started_at - interval '2 min', ended_at = ended_at - interval '2 min'
+ WHERE workshop_id = 'ws_ses_behind' AND id NOT LIKE 'ses_behind%';
+\c
+SET timezone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+SET workshoppilot.session_idle_timeout = 60000;
+SELECT count(*) FILTER (WHERE open) AS open_at_1min FROM workshoppilot.workshop_sessions('ws_ses_behind');
+SET workshoppilot.session_idle_timeout = 600000;
+SELECT count(*) FILTER (WHERE open) AS open_at_10min FROM workshoppilot.workshop_sessions('ws_ses_behind');
+SET workshoppilot.session_idle_timeout = '10min';
+SELECT count(*) FILTER (WHERE open) AS open_at_10min_with_unit FROM workshoppilot.workshop_sessions('ws_ses_behind');
+SELECT count(*) AS library_loaded FROM pg_catalog.pg_settings WHERE name = 'workshoppilot.session_idle_timeout' AND unit = 'ms';
+RESET workshoppilot.session_idle_timeout;
 
 -- errors
 SELECT workshoppilot.touch_session('ws_nope');

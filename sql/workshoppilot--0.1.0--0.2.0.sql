@@ -76,24 +76,37 @@ RETURNS TABLE (id text, started_at timestamp(3), ended_at timestamp(3), duration
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+	setting text := pg_catalog.current_setting('workshoppilot.session_idle_timeout', true);
+	timeout interval;
 BEGIN
 	IF NOT EXISTS (SELECT FROM workshoppilot.workshops w WHERE w.id OPERATOR(pg_catalog.=) $1) THEN
 		RAISE EXCEPTION USING ERRCODE = 'undefined_object',
 			MESSAGE = pg_catalog.format('workshop "%s" does not exist', $1);
 	END IF;
-	-- open: as touch_session decides it.  The setting is read as text (a
-	-- backend that has not loaded the library yet has it only as a
-	-- placeholder, or not at all: then its default, 30min).
+	-- The setting as text: with a unit once the library is loaded; in a
+	-- backend that has not loaded it, a placeholder as written (a bare
+	-- number is milliseconds) or nothing (the default, 30min).
+	timeout := CASE WHEN setting IS NULL THEN interval '30 min'
+					WHEN setting OPERATOR(pg_catalog.~) '^[0-9]+$' THEN (setting OPERATOR(pg_catalog.||) ' ms')::interval
+					ELSE setting::interval END;
+	-- open: what touch_session would extend now, the workshop's latest
+	-- session (by last activity) when it is not closed and not idle too long
 	RETURN QUERY
-		SELECT s.id, s.started_at, s.ended_at,
-			   COALESCE(s.ended_at, s.started_at) OPERATOR(pg_catalog.-) s.started_at,
-			   NOT s.closed AND COALESCE(s.ended_at, s.started_at) OPERATOR(pg_catalog.>=)
-				   (LOCALTIMESTAMP(3) OPERATOR(pg_catalog.-)
-					COALESCE(pg_catalog.current_setting('workshoppilot.session_idle_timeout', true),
-							 '30min')::pg_catalog.interval)
-		  FROM workshoppilot.sessions s
-		 WHERE s.workshop_id OPERATOR(pg_catalog.=) $1
-		 ORDER BY s.started_at, s.id;
+		WITH ws AS (
+			SELECT s.id, s.started_at, s.ended_at, s.closed,
+				   COALESCE(s.ended_at, s.started_at) AS activity
+			  FROM workshoppilot.sessions s
+			 WHERE s.workshop_id OPERATOR(pg_catalog.=) $1),
+		latest AS (
+			SELECT ws.id FROM ws
+			 ORDER BY ws.activity DESC, ws.started_at DESC, ws.id DESC LIMIT 1)
+		SELECT ws.id, ws.started_at, ws.ended_at,
+			   ws.activity OPERATOR(pg_catalog.-) ws.started_at,
+			   ws.id OPERATOR(pg_catalog.=) (SELECT latest.id FROM latest) AND NOT ws.closed
+			   AND ws.activity OPERATOR(pg_catalog.>=) (LOCALTIMESTAMP(3) OPERATOR(pg_catalog.-) timeout)
+		  FROM ws
+		 ORDER BY ws.started_at, ws.id;
 END
 $$;
 COMMENT ON FUNCTION workshoppilot.workshop_sessions(text) IS 'sessions of the workshop, oldest first, with their durations (ended_at, or started_at when NULL, minus started_at) and whether each is open';

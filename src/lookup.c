@@ -67,9 +67,11 @@
  * applies, else they decline and the trigger runs the SQL).  A check that
  * passed is remembered for the user it passed for (priv_passed), until a
  * relcache invalidation of one of the tables (GRANT, REVOKE, a new owner,
- * ENABLE ROW LEVEL SECURITY all send one) or a change of any role or role
- * membership (pg_authid, pg_auth_members) arrives; a refusal is never
- * remembered.  Every call processes pending invalidations first, so the
+ * ENABLE ROW LEVEL SECURITY all send one) or a change of any role, role
+ * membership or database owner (pg_authid, pg_auth_members, pg_database:
+ * the owner is an implicit member of pg_database_owner) arrives; a pass
+ * is not remembered when such an invalidation arrived while it was
+ * checked, and a refusal is never remembered.  Every call processes pending invalidations first, so the
  * answer is as fresh as the executor's own check.
  *
  * Locking: AccessShareLock on every relation read (RowShareLock on
@@ -182,6 +184,13 @@ typedef enum WpPrivCheck
 static Oid	priv_passed[WP_PRIV_CHECKS];
 
 /*
+ * Counts forget_privileges calls: a check remembers its pass only if no
+ * invalidation arrived while it ran (the catalog lookups of the check
+ * itself may process one).
+ */
+static uint64 priv_generation = 0;
+
+/*
  * forget_privileges
  *		Drops every remembered privilege check.
  */
@@ -192,12 +201,26 @@ forget_privileges(void)
 
 	for (i = 0; i < WP_PRIV_CHECKS; i++)
 		priv_passed[i] = InvalidOid;
+	priv_generation++;
+}
+
+/*
+ * remember_pass
+ *		Records that check passed for the current user, unless an
+ *		invalidation arrived since generation was read.
+ */
+static void
+remember_pass(WpPrivCheck check, uint64 generation)
+{
+	if (generation == priv_generation)
+		priv_passed[check] = GetUserId();
 }
 
 /*
  * WpLookupRoleCallback
- *		Syscache callback for pg_authid and pg_auth_members: a role's
- *		attributes (superuser, BYPASSRLS) or memberships changed.
+ *		Syscache callback for pg_authid, pg_auth_members and pg_database: a
+ *		role's attributes (superuser, BYPASSRLS) or memberships changed, or
+ *		a database's owner (the implicit member of pg_database_owner).
  */
 static void
 WpLookupRoleCallback(Datum arg, int cacheid, uint32 hashvalue)
@@ -259,6 +282,7 @@ WpLookupInit(void)
 	CacheRegisterRelcacheCallback(WpLookupRelcacheCallback, (Datum) 0);
 	CacheRegisterSyscacheCallback(AUTHOID, WpLookupRoleCallback, (Datum) 0);
 	CacheRegisterSyscacheCallback(AUTHMEMROLEMEM, WpLookupRoleCallback, (Datum) 0);
+	CacheRegisterSyscacheCallback(DATABASEOID, WpLookupRoleCallback, (Datum) 0);
 	RegisterXactCallback(WpLookupXactCallback, NULL);
 }
 
@@ -972,10 +996,12 @@ WpLookupStepProgress(text *workshop_id, WpStepProgress *progress)
 	ensure_oids();
 	if (priv_passed[WP_PRIV_PROGRESS] != GetUserId())
 	{
+		uint64		generation = priv_generation;
+
 		check_select(oids.workshops, WP_WORKSHOPS_TABLE);
 		check_select(oids.step_definitions, WP_STEP_DEFINITIONS_TABLE);
 		check_select(oids.workshop_steps, WP_WORKSHOP_STEPS_TABLE);
-		priv_passed[WP_PRIV_PROGRESS] = GetUserId();
+		remember_pass(WP_PRIV_PROGRESS, generation);
 	}
 	step_progress(workshop_id, snapshot, true, progress);
 }
@@ -1037,9 +1063,11 @@ WpLookupLockWorkshop(text *workshop_id, char **status)
 	ensure_oids();
 	if (priv_passed[WP_PRIV_LOCK_WORKSHOP] != GetUserId())
 	{
+		uint64		generation = priv_generation;
+
 		if (!may_read_directly(oids.workshops, true))
 			return false;
-		priv_passed[WP_PRIV_LOCK_WORKSHOP] = GetUserId();
+		remember_pass(WP_PRIV_LOCK_WORKSHOP, generation);
 	}
 
 	/* the plan's locks: RowShareLock on the table, its index for reading */
@@ -1136,11 +1164,13 @@ WpLookupAllStepsComplete(text *workshop_id, bool *allowed)
 	*allowed = priv_passed[WP_PRIV_READ_STEPS] == GetUserId();
 	if (!*allowed)
 	{
+		uint64		generation = priv_generation;
+
 		*allowed = may_read_directly(oids.step_definitions, false) &&
 			may_read_directly(oids.workshop_steps, false);
 		if (!*allowed)
 			return false;
-		priv_passed[WP_PRIV_READ_STEPS] = GetUserId();
+		remember_pass(WP_PRIV_READ_STEPS, generation);
 	}
 	CommandCounterIncrement();
 	snapshot = RegisterSnapshot(GetLatestSnapshot());

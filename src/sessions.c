@@ -12,12 +12,13 @@
  *	  inserted without one, whose last activity is then started_at.
  *	- closed (a defaulted column 0.2.0 adds) is set by end_session: the
  *	  session is over whatever its times say.
- *	- A session is open while it is not closed and its last activity,
- *	  coalesce(ended_at, started_at), is no older than session_idle_timeout.
- *	  touch_session extends the workshop's open session (the one with the
- *	  latest activity) or, when there is none, inserts a new one with
- *	  started_at = ended_at = now.  No row is ever created without an
- *	  activity.
+ *	- The workshop's open session is its latest session (by last
+ *	  activity, coalesce(ended_at, started_at)) when that is not closed and
+ *	  its last activity is no older than session_idle_timeout.
+ *	  touch_session extends it or, when there is none (no session, the
+ *	  latest closed or idle too long), inserts a new one with started_at =
+ *	  ended_at = now; an older session behind a closed one is never
+ *	  extended.  No row is ever created without an activity.
  *
  * Locking: both functions lock the workshop row FOR NO KEY UPDATE first,
  * as the step functions and the step lifecycle trigger do (the same lock
@@ -124,10 +125,14 @@ prepare_plans(void)
 {
 	Oid			types[2] = {TEXTOID, INTERVALOID};
 
+	/*
+	 * The workshop's latest session within the idle timeout, closed or not:
+	 * a closed latest session means a new one, never the extension of an
+	 * older one behind it (which would then overlap it).
+	 */
 	if (plan_open == NULL)
-		plan_open = WpKeepPlan("SELECT s.id FROM workshoppilot.sessions s"
+		plan_open = WpKeepPlan("SELECT s.id, s.closed FROM workshoppilot.sessions s"
 							   " WHERE s.workshop_id OPERATOR(pg_catalog.=) $1"
-							   " AND NOT s.closed"
 							   " AND COALESCE(s.ended_at, s.started_at)"
 							   "  OPERATOR(pg_catalog.>=) (LOCALTIMESTAMP(3) OPERATOR(pg_catalog.-) $2)"
 							   " ORDER BY COALESCE(s.ended_at, s.started_at) DESC,"
@@ -180,6 +185,21 @@ unknown_workshop(Datum workshop_id)
 					TextDatumGetCString(workshop_id))));
 }
 
+/*
+ * latest_is_closed
+ *		Whether the row plan_open returned (the workshop's latest session
+ *		within the idle timeout) is closed.  Call right after plan_open
+ *		returned a row.
+ */
+static bool
+latest_is_closed(void)
+{
+	bool		isnull;
+	Datum		closed = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+
+	return !isnull && DatumGetBool(closed);
+}
+
 PG_FUNCTION_INFO_V1(wp_touch_session);
 
 /*
@@ -213,7 +233,7 @@ wp_touch_session(PG_FUNCTION_ARGS)
 		unknown_workshop(args[0]);
 
 	WpRunLatest(plan_open, args, NULL, SPI_OK_SELECT);
-	if (SPI_processed > 0)
+	if (SPI_processed > 0 && !latest_is_closed())
 	{
 		Datum		id;
 		bool		isnull;
