@@ -48,6 +48,19 @@ SELECT workshoppilot.step_context(repeat('x', 100), 'define');
 SELECT workshoppilot.cuid2(repeat(U&'\00E9', 40));
 SELECT workshoppilot.current_step(repeat('x', 64));
 SELECT workshoppilot.current_step(repeat('x', 10000000));
+-- the SQL functions quote the same way (clip_for_message)
+SELECT workshoppilot.add_member(repeat('x', 10000000), 'user_x', 'owner');
+SELECT workshoppilot.remove_member(repeat('x', 100), 'user_x');
+SELECT workshoppilot.share_workshop(repeat('x', 100));
+SELECT workshoppilot.unshare_workshop(repeat('x', 100));
+SELECT * FROM workshoppilot.workshop_sessions(repeat('x', 100));
+SELECT workshoppilot.create_build_pack(repeat('x', 100), 'title', 'markdown');
+SELECT workshoppilot.set_step_output_schema(repeat('x', 100), NULL);
+SELECT workshoppilot.table_json_schema(repeat('t', 100));
+SELECT workshoppilot.table_json_schema('workshops', repeat('m', 100));
+SELECT workshoppilot.clip_for_message(repeat(U&'\00E9', 40)) AS clipped,
+       octet_length(workshoppilot.clip_for_message(repeat(U&'\00E9', 40))) AS bytes,
+       workshoppilot.clip_for_message('short') AS kept;
 
 -- A regex pattern over 1 MB is refused with 22023, before PostgreSQL's
 -- regex compiler (16 bytes a character) asks for more than 1 GB (XX000).

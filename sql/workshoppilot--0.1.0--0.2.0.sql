@@ -82,7 +82,7 @@ DECLARE
 BEGIN
 	IF NOT EXISTS (SELECT FROM workshoppilot.workshops w WHERE w.id OPERATOR(pg_catalog.=) $1) THEN
 		RAISE EXCEPTION USING ERRCODE = 'undefined_object',
-			MESSAGE = pg_catalog.format('workshop "%s" does not exist', $1);
+			MESSAGE = pg_catalog.format('workshop "%s" does not exist', workshoppilot.clip_for_message($1));
 	END IF;
 	-- The setting as text: with a unit once the library is loaded; in a
 	-- backend that has not loaded it, a placeholder as written (a bare
@@ -157,7 +157,7 @@ BEGIN
 		 WHERE w.id OPERATOR(pg_catalog.=) $1;
 		IF NOT FOUND THEN
 			RAISE EXCEPTION USING ERRCODE = 'undefined_object',
-				MESSAGE = pg_catalog.format('workshop "%s" does not exist', $1);
+				MESSAGE = pg_catalog.format('workshop "%s" does not exist', workshoppilot.clip_for_message($1));
 		END IF;
 	END IF;
 	RETURN token;
@@ -177,7 +177,7 @@ BEGIN
 	PERFORM FROM workshoppilot.workshops w WHERE w.id OPERATOR(pg_catalog.=) $1 FOR NO KEY UPDATE;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION USING ERRCODE = 'undefined_object',
-			MESSAGE = pg_catalog.format('workshop "%s" does not exist', $1);
+			MESSAGE = pg_catalog.format('workshop "%s" does not exist', workshoppilot.clip_for_message($1));
 	END IF;
 	UPDATE workshoppilot.workshops w SET visibility = 'private'::text, share_token = NULL
 	 WHERE w.id OPERATOR(pg_catalog.=) $1
@@ -232,7 +232,7 @@ BEGIN
 	PERFORM FROM workshoppilot.workshops w WHERE w.id OPERATOR(pg_catalog.=) $1 FOR NO KEY UPDATE;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION USING ERRCODE = 'undefined_object',
-			MESSAGE = pg_catalog.format('workshop "%s" does not exist', $1);
+			MESSAGE = pg_catalog.format('workshop "%s" does not exist', workshoppilot.clip_for_message($1));
 	END IF;
 	INSERT INTO workshoppilot.workshop_members AS m (workshop_id, clerk_user_id, role)
 	VALUES ($1, $2, $3)
@@ -262,7 +262,7 @@ BEGIN
 	PERFORM FROM workshoppilot.workshops w WHERE w.id OPERATOR(pg_catalog.=) $1 FOR NO KEY UPDATE;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION USING ERRCODE = 'undefined_object',
-			MESSAGE = pg_catalog.format('workshop "%s" does not exist', $1);
+			MESSAGE = pg_catalog.format('workshop "%s" does not exist', workshoppilot.clip_for_message($1));
 	END IF;
 	DELETE FROM workshoppilot.workshop_members m
 	 WHERE m.workshop_id OPERATOR(pg_catalog.=) $1 AND m.clerk_user_id OPERATOR(pg_catalog.=) $2;
@@ -377,14 +377,14 @@ BEGIN
 	END IF;
 	IF create_build_pack.format_type OPERATOR(pg_catalog.<>) ALL (ARRAY['markdown'::text, 'json'::text, 'pdf'::text]) THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-			MESSAGE = pg_catalog.format('unknown build pack format "%s"', create_build_pack.format_type),
+			MESSAGE = pg_catalog.format('unknown build pack format "%s"', workshoppilot.clip_for_message(create_build_pack.format_type)),
 			HINT = 'Formats are markdown, json and pdf.';
 	END IF;
 	PERFORM FROM workshoppilot.workshops w
 	 WHERE w.id OPERATOR(pg_catalog.=) create_build_pack.workshop_id;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION USING ERRCODE = 'undefined_object',
-			MESSAGE = pg_catalog.format('workshop "%s" does not exist', create_build_pack.workshop_id);
+			MESSAGE = pg_catalog.format('workshop "%s" does not exist', workshoppilot.clip_for_message(create_build_pack.workshop_id));
 	END IF;
 	INSERT INTO workshoppilot.build_packs (workshop_id, title, format_type)
 	VALUES (create_build_pack.workshop_id, create_build_pack.title, create_build_pack.format_type)
@@ -669,7 +669,7 @@ DECLARE
 BEGIN
 	IF mode OPERATOR(pg_catalog.<>) ALL (ARRAY['select', 'insert', 'update']) THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-			MESSAGE = pg_catalog.format('unknown mode "%s"', mode),
+			MESSAGE = pg_catalog.format('unknown mode "%s"', workshoppilot.clip_for_message(mode)),
 			HINT = 'Valid modes are select, insert and update.';
 	END IF;
 	SELECT c.oid, c.relname INTO rel, relname
@@ -692,7 +692,7 @@ BEGIN
 		WHERE c.relnamespace OPERATOR(pg_catalog.=) 'workshoppilot'::pg_catalog.regnamespace
 			AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p']::"char"[]);
 		RAISE EXCEPTION USING ERRCODE = 'undefined_table',
-			MESSAGE = pg_catalog.format('table "%s" is not a table of workshoppilot', table_json_schema.table_name),
+			MESSAGE = pg_catalog.format('table "%s" is not a table of workshoppilot', workshoppilot.clip_for_message(table_json_schema.table_name)),
 			HINT = pg_catalog.format('Valid tables are %s.', valid_tables);
 	END IF;
 
@@ -1079,7 +1079,7 @@ BEGIN
 	WHERE sd.id OPERATOR(pg_catalog.=) set_step_output_schema.step_id;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION USING ERRCODE = 'undefined_object',
-			MESSAGE = pg_catalog.format('step definition "%s" does not exist', set_step_output_schema.step_id),
+			MESSAGE = pg_catalog.format('step definition "%s" does not exist', workshoppilot.clip_for_message(set_step_output_schema.step_id)),
 			HINT = 'Valid steps are the ids in workshoppilot.step_definitions.';
 	END IF;
 	SELECT pg_catalog.count(*)::integer INTO invalid
@@ -1146,5 +1146,15 @@ $write_path$;
 -------------------------------------------------------------------------------
 -- 6. Hostile input and privileges
 -------------------------------------------------------------------------------
+
+-- What the SQL functions above quote of a caller's value in a message, as
+-- the C functions do (src/messages.c): at most 64 bytes, cut at a character
+-- boundary, then "...".  A 100 MB id makes a short message, not a 100 MB one.
+CREATE FUNCTION workshoppilot.clip_for_message(value text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'wp_clip_for_message'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION workshoppilot.clip_for_message(text) IS 'value as error messages quote it: at most 64 bytes, cut at a character boundary, then ... (0.2.0)';
+GRANT EXECUTE ON FUNCTION workshoppilot.clip_for_message(text) TO @extowner@ WITH GRANT OPTION;
 
 -- end of section 6

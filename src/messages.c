@@ -52,3 +52,16 @@ WpMessageTextDatum(Datum value)
 		return pnstrdup(VARDATA_ANY(t), len);
 	return WpMessageValue(VARDATA_ANY(t), len);
 }
+
+PG_FUNCTION_INFO_V1(wp_clip_for_message);
+
+/*
+ * wp_clip_for_message(value text) -> text
+ *		The value as the extension's error messages quote it
+ *		(WpMessageTextDatum), for its SQL functions' messages.  STRICT.
+ */
+Datum
+wp_clip_for_message(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TEXT_P(cstring_to_text(WpMessageTextDatum(PG_GETARG_DATUM(0))));
+}
