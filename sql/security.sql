@@ -48,7 +48,10 @@ SELECT workshoppilot.step_context(repeat('x', 100), 'define');
 SELECT workshoppilot.cuid2(repeat(U&'\00E9', 40));
 SELECT workshoppilot.current_step(repeat('x', 64));
 SELECT workshoppilot.current_step(repeat('x', 10000000));
--- the SQL functions quote the same way (clip_for_message)
+-- the C functions of 0.2.0 and the SQL ones (clip_for_message) quote the same way
+SELECT workshoppilot.touch_session(repeat('x', 100));
+SELECT workshoppilot.end_session(repeat('x', 100));
+SELECT workshoppilot.build_pack_content(repeat('x', 100));
 SELECT workshoppilot.add_member(repeat('x', 10000000), 'user_x', 'owner');
 SELECT workshoppilot.remove_member(repeat('x', 100), 'user_x');
 SELECT workshoppilot.share_workshop(repeat('x', 100));

@@ -50,10 +50,11 @@ GRANT EXECUTE ON FUNCTION workshoppilot.drop_guard() TO @extowner@ WITH GRANT OP
 -------------------------------------------------------------------------------
 
 -- 2a. Sessions (src/sessions.c).  A session's ended_at is its last activity
--- while it is open, and its end once it is not; a session is open while it
--- is not closed (end_session sets the added, defaulted column closed) and
--- coalesce(ended_at, started_at) is no older than the setting
--- workshoppilot.session_idle_timeout.  See the README, "Sessions".
+-- while it is open, and its end once it is not; a workshop's open session
+-- is its latest one when that is not closed (end_session sets the added,
+-- defaulted column closed) and coalesce(ended_at, started_at) is no older
+-- than the setting workshoppilot.session_idle_timeout.  See the README,
+-- "Sessions".
 -- A constant default: no table rewrite, every existing row false (not
 -- closed), and the app's INSERTs, which do not name the column, keep working.
 ALTER TABLE workshoppilot.sessions ADD COLUMN closed boolean NOT NULL DEFAULT false;

@@ -130,7 +130,7 @@ lookup_pack(text *id, char **workshop_id, char **title, char **format)
 	if (SPI_processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("build pack \"%s\" does not exist", text_to_cstring(id))));
+				 errmsg("build pack \"%s\" does not exist", WpMessageTextDatum(PointerGetDatum(id)))));
 	row = SPI_tuptable->vals[0];
 	*workshop_id = get_text(row, SPI_tuptable->tupdesc, 1, cxt);
 	*title = get_text(row, SPI_tuptable->tupdesc, 2, cxt);
@@ -843,7 +843,7 @@ wp_build_pack_content(PG_FUNCTION_ARGS)
 	if (strcmp(format, "pdf") == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("build pack \"%s\" is a pdf pack", text_to_cstring(id)),
+				 errmsg("build pack \"%s\" is a pdf pack", WpMessageTextDatum(PointerGetDatum(id))),
 				 errdetail("build_pack_content returns the text of markdown and json packs."),
 				 errhint("Use workshoppilot.build_pack_pdf() for a pdf pack.")));
 	PG_RETURN_TEXT_P(render_text(load_pack(workshop_id, title), format));
@@ -869,7 +869,7 @@ wp_build_pack_pdf(PG_FUNCTION_ARGS)
 	if (strcmp(format, "pdf") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("build pack \"%s\" is a %s pack", text_to_cstring(id), format),
+				 errmsg("build pack \"%s\" is a %s pack", WpMessageTextDatum(PointerGetDatum(id)), format),
 				 errdetail("build_pack_pdf returns the file of pdf packs."),
 				 errhint("Use workshoppilot.build_pack_content() for a markdown or json pack.")));
 	PG_RETURN_BYTEA_P(WpPdfRender(build_doc(load_pack(workshop_id, title))));

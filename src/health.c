@@ -16,8 +16,8 @@
  *
  * Cost and locks: only catalog reads through the syscache and catalog
  * indexes (namespace and relation names, pg_extension by name, pg_trigger
- * by (tgrelid, tgname), pg_event_trigger by name) and one scan of step_definitions (a handful of
- * rows on a few pages, read with the latest snapshot: the committed state,
+ * by (tgrelid, tgname), pg_event_trigger by name) and one scan of
+ * step_definitions (a handful of rows on a few pages, read with the latest snapshot: the committed state,
  * plus this transaction's own changes), each with AccessShareLock released
  * at once, which waits only for an ACCESS EXCLUSIVE lock (DROP, TRUNCATE,
  * most ALTER TABLE), never for the app's reads and writes.  No SPI, no
@@ -33,8 +33,9 @@
  * and every write to step_definitions (its invalidate_cache trigger) send
  * such an invalidation, and a change of an event trigger a syscache
  * invalidation of pg_event_trigger, which drops it too: in this backend at
- * once and in the others at commit; a rolled-back change replays it at abort.  A degraded answer is
- * never kept, so a repair shows at the next call.
+ * once and in the others at commit; a rolled-back change replays it at
+ * abort.  A degraded answer is never kept, so a repair shows at the next
+ * call.
  */
 #include "postgres.h"
 

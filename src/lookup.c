@@ -71,8 +71,9 @@
  * membership or database owner (pg_authid, pg_auth_members, pg_database:
  * the owner is an implicit member of pg_database_owner) arrives; a pass
  * is not remembered when such an invalidation arrived while it was
- * checked, and a refusal is never remembered.  Every call processes pending invalidations first, so the
- * answer is as fresh as the executor's own check.
+ * checked, and a refusal is never remembered.  Every call processes
+ * pending invalidations first, so the answer is as fresh as the executor's
+ * own check.
  *
  * Locking: AccessShareLock on every relation read (RowShareLock on
  * workshops when locking a row), held to transaction end as usual.

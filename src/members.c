@@ -162,7 +162,7 @@ wp_workshop_members_keep_owner(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("workshop \"%s\" must keep at least one owner",
-						TextDatumGetCString(old_ws)),
+						WpMessageTextDatum(old_ws)),
 				 is_update ?
 				 errdetail("User \"%s\" is its last owner, and this change of the member would leave it with none.",
 						   user_null ? "" : TextDatumGetCString(user)) :

@@ -202,7 +202,7 @@ wp_workshops_plan_cap(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
 				 errmsg("user \"%s\" already owns %lld workshops; the cap is %d",
-						text_to_cstring(u), (long long) count, cap),
+						WpMessageTextDatum(PointerGetDatum(u)), (long long) count, cap),
 				 errdetail("workshoppilot.max_workshops_per_user is %d.", cap),
 				 errhint("Delete one of the user's workshops, or move the user to a plan with a higher cap.")));
 	return PointerGetDatum(newtuple);

@@ -5,7 +5,7 @@
  * workshoppilot.session_idle_timeout, and the workshop row lock the other
  * SPI users of this concern share (WpLockWorkshop).
  *
- * Representation (two columns, as the app's schema has them):
+ * Representation (the app's two columns and one 0.2.0 adds):
  *	- started_at is when the session's first activity happened;
  *	- ended_at is its last activity (touch_session moves it forward) or the
  *	  moment end_session was called; NULL only in rows a plain-SQL client
@@ -182,7 +182,7 @@ unknown_workshop(Datum workshop_id)
 	ereport(ERROR,
 			(errcode(ERRCODE_UNDEFINED_OBJECT),
 			 errmsg("workshop \"%s\" does not exist",
-					TextDatumGetCString(workshop_id))));
+					WpMessageTextDatum(workshop_id))));
 }
 
 /*
@@ -302,7 +302,7 @@ wp_end_session(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("session \"%s\" does not exist",
-						TextDatumGetCString(args[0]))));
+						WpMessageTextDatum(args[0]))));
 	workshop_id = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	if (isnull)
 		elog(ERROR, "session workshop_id is null");
@@ -313,7 +313,7 @@ wp_end_session(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("session \"%s\" does not exist",
-						TextDatumGetCString(args[0])),
+						WpMessageTextDatum(args[0])),
 				 errdetail("Its workshop was deleted by a concurrent transaction.")));
 
 	WpRunLatest(plan_end, args, NULL, SPI_OK_UPDATE);
@@ -322,7 +322,7 @@ wp_end_session(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("session \"%s\" does not exist",
-						TextDatumGetCString(args[0])),
+						WpMessageTextDatum(args[0])),
 				 errdetail("It was deleted by a concurrent transaction.")));
 	result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	if (isnull)
