@@ -122,7 +122,7 @@ COMMENT ON FUNCTION workshoppilot.workshops_fill_share_token() IS 'trigger: a sh
 
 -- No WHEN clause: the function returns a row that needs no token at once,
 -- and PostgreSQL would re-read and re-plan a WHEN expression for every
--- statement (about 2 us per INSERT, more than the call it saves).
+-- statement, which costs more than the call it saves.
 CREATE TRIGGER fill_share_token BEFORE INSERT OR UPDATE OF visibility, share_token ON workshoppilot.workshops
 	FOR EACH ROW
 	EXECUTE FUNCTION workshoppilot.workshops_fill_share_token();
