@@ -1028,6 +1028,27 @@ may_read_directly(Oid relid, bool update)
 }
 
 /*
+ * own_unlocked_version
+ *		Whether a row version visible to the latest snapshot was written by
+ *		the current transaction (or one of its live or committed
+ *		subtransactions) and has no xmax: not locked, updated or deleted by
+ *		anyone.  Other transactions cannot see such a version; if it
+ *		replaced an older one, the UPDATE that wrote it still holds that
+ *		version's row lock (at least FOR NO KEY UPDATE) until this
+ *		transaction ends.  Either way no other transaction can lock the row
+ *		first, and only this one can change its xmax.
+ */
+static bool
+own_unlocked_version(HeapTuple tuple)
+{
+	HeapTupleHeader header = tuple->t_data;
+
+	return TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetRawXmin(header)) &&
+		!HeapTupleHeaderXminFrozen(header) &&
+		!TransactionIdIsValid(HeapTupleHeaderGetRawXmax(header));
+}
+
+/*
  * WpLookupLockWorkshop
  *		What "SELECT w.status FROM workshoppilot.workshops w WHERE w.id = $1
  *		FOR NO KEY UPDATE", run through SPI with the latest snapshot (after a
@@ -1036,6 +1057,8 @@ may_read_directly(Oid relid, bool update)
  *		row lock, waiting for a concurrent holder and following its update
  *		chain in READ COMMITTED (40001 at REPEATABLE READ or above when the
  *		row was updated or deleted concurrently, as the executor raises).
+ *		The lock is skipped for a version this transaction wrote that nobody
+ *		has locked since (own_unlocked_version): it would change nothing.
  *		Returns false, doing nothing, when the current user's privileges or
  *		row-level security on workshops require the query instead; otherwise
  *		sets *status to the locked row's status (palloc'd C string) or NULL
@@ -1085,11 +1108,24 @@ WpLookupLockWorkshop(text *workshop_id, char **status)
 	scan = systable_beginscan_ordered(rel, pkey, snapshot, 1, &key);
 	tuple = systable_getnext_ordered(scan, ForwardScanDirection);
 	found = HeapTupleIsValid(tuple);
+	*status = NULL;
+	if (found && own_unlocked_version(tuple))
+	{
+		/*
+		 * A version this transaction wrote (it inserted the workshop, or
+		 * updated it and so holds the old version's row lock) and nobody
+		 * has locked or updated since: no other transaction can lock it
+		 * before this one ends, so the lock would change nothing.
+		 */
+		d = heap_getattr(tuple, status_att, RelationGetDescr(rel), &isnull);
+		if (!isnull)
+			*status = TextDatumGetCString(d);
+		found = false;
+	}
 	if (found)
 		tid = tuple->t_self;
 	systable_endscan_ordered(scan);
 
-	*status = NULL;
 	if (found)
 	{
 		slot = table_slot_create(rel, NULL);

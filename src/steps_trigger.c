@@ -34,7 +34,9 @@
  * Concurrency: before reading or writing other rows, lifecycle_after locks
  * the workshop row FOR NO KEY UPDATE (which does not conflict with the
  * FOR KEY SHARE of foreign key checks), then reads with the latest snapshot,
- * as the foreign key triggers do.  The lock and the "every step complete"
+ * as the foreign key triggers do (a workshop row version this transaction
+ * wrote and nobody has locked since is not locked again: no other
+ * transaction can lock it before this one ends).  The lock and the "every step complete"
  * check are done directly (src/lookup.c: one index probe each, no SQL) when
  * the role's table privileges allow them and no row-level security applies;
  * otherwise, and for the cascade and the status write, SPI runs the SQL.  Step writes of one workshop therefore

@@ -106,23 +106,80 @@ wp_set_updated_at(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The attribute numbers WpTriggerColumn found last, per (table, column
+ * name): the row triggers ask for the same few columns on every row, and
+ * SPI_fnumber compares the name with each column in turn.  An entry is only
+ * a guess: it is used when the column at that number still has that name,
+ * that type and is not dropped, which the current tuple descriptor says, so
+ * a stale entry (a column dropped, renamed or added since) can never give a
+ * wrong answer; it is looked up again and replaced.
+ */
+#define WP_TRIGGER_COLUMN_CACHE_SIZE 32
+
+typedef struct WpTriggerColumnGuess
+{
+	Oid			relid;
+	const char *name;			/* the caller's string, compared by address */
+	int			attnum;
+} WpTriggerColumnGuess;
+
+static WpTriggerColumnGuess column_guesses[WP_TRIGGER_COLUMN_CACHE_SIZE];
+static int	column_guess_next = 0;
+
+/*
+ * column_matches
+ *		Whether column attnum of tupdesc exists, is not dropped and has
+ *		this name and type.
+ */
+static bool
+column_matches(TupleDesc tupdesc, int attnum, const char *name, Oid type)
+{
+	Form_pg_attribute attr;
+
+	if (attnum <= 0 || attnum > tupdesc->natts)
+		return false;
+	attr = TupleDescAttr(tupdesc, attnum - 1);
+	return !attr->attisdropped && attr->atttypid == type &&
+		strcmp(NameStr(attr->attname), name) == 0;
+}
+
+/*
  * WpTriggerColumn
  *		Attribute number of a column of the trigger's table; raises 09000
  *		naming the trigger when it is missing or not of the expected type.
+ *		name should be a string constant: the guess cache keys on its
+ *		address (another string with the same text only misses the cache).
  */
 int
 WpTriggerColumn(TriggerData *trigdata, const char *name, Oid type)
 {
 	TupleDesc	tupdesc = RelationGetDescr(trigdata->tg_relation);
-	int			attnum = SPI_fnumber(tupdesc, name);
+	Oid			relid = RelationGetRelid(trigdata->tg_relation);
+	int			attnum;
+	int			i;
 
-	if (attnum <= 0 || TupleDescAttr(tupdesc, attnum - 1)->atttypid != type)
+	for (i = 0; i < WP_TRIGGER_COLUMN_CACHE_SIZE; i++)
+	{
+		WpTriggerColumnGuess *g = &column_guesses[i];
+
+		if (g->relid == relid && g->name == name &&
+			column_matches(tupdesc, g->attnum, name, type))
+			return g->attnum;
+	}
+
+	attnum = SPI_fnumber(tupdesc, name);
+	if (!column_matches(tupdesc, attnum, name, type))
 		ereport(ERROR,
 				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
 				 errmsg("trigger \"%s\" on \"%s\" needs a column \"%s\" of type %s",
 						trigdata->tg_trigger->tgname,
 						RelationGetRelationName(trigdata->tg_relation),
 						name, format_type_be(type))));
+
+	column_guesses[column_guess_next].relid = relid;
+	column_guesses[column_guess_next].name = name;
+	column_guesses[column_guess_next].attnum = attnum;
+	column_guess_next = (column_guess_next + 1) % WP_TRIGGER_COLUMN_CACHE_SIZE;
 	return attnum;
 }
 
