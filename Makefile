@@ -38,6 +38,7 @@ OBJS = \
 	src/plan_cap.o \
 	src/health.o \
 	src/messages.o \
+	src/value_sets.o \
 	src/spi_plans.o
 
 DATA = $(wildcard sql/workshoppilot--*.sql)

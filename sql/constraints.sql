@@ -83,3 +83,27 @@ INSERT INTO workshoppilot.workshops (clerk_user_id, title) VALUES ('user_1', 'no
 \echo :LAST_ERROR_SQLSTATE
 
 DELETE FROM workshoppilot.workshops WHERE id IN ('ws_c1', 'ws_c2');
+
+-- the value-set checks call C functions of their column (0.2.0): true for
+-- each value of the set, false for anything else (case, spaces, other
+-- sets' values), NULL for NULL; value_set names the values in order
+SELECT v, workshoppilot.is_workshop_status(v) AS workshop_status,
+       workshoppilot.is_workshop_visibility(v) AS visibility,
+       workshoppilot.is_step_status(v) AS step_status,
+       workshoppilot.is_build_pack_format(v) AS build_pack_format
+FROM unnest(ARRAY['draft', 'active', 'paused', 'completed', 'private', 'shared',
+                  'not_started', 'in_progress', 'complete', 'needs_regeneration',
+                  'markdown', 'pdf', 'json', 'Draft', 'draft ', '', 'complete' || chr(233), NULL]) v;
+SELECT f, workshoppilot.value_set(f)
+FROM unnest(ARRAY['is_workshop_status', 'is_workshop_visibility', 'is_step_status',
+                  'is_build_pack_format', 'is_cuid2', 'IS_STEP_STATUS', '']) f;
+SELECT workshoppilot.value_set(NULL) IS NULL AS null_in_null_out;
+-- each check is the function call, on the column, under the same name
+SELECT c.relname, k.conname, pg_get_constraintdef(k.oid)
+FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+WHERE k.contype = 'c' AND pg_get_constraintdef(k.oid) ~ 'workshoppilot\.is_'
+ORDER BY 1, 2;
+-- a failing value names the constraint, as before
+INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea, status)
+VALUES ('ws_vs1', 'user_1', 'T', 'I', 'archived');
+\echo :LAST_ERROR_SQLSTATE

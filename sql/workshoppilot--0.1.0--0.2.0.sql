@@ -802,13 +802,24 @@ BEGIN
 				'^CHECK \(\(([a-z_][a-z0-9_]*|"(?:[^"]|"")+") = (''(?:[^'']|'''')*''::text)\)\)$');
 		END IF;
 		IF m IS NULL THEN
-			-- col = ANY ('{a,b}'::text[]): the form section 5 stores the
-			-- value sets in; the array literal is read by text[] input
+			-- col = ANY ('{a,b}'::text[]): one array constant; the literal
+			-- is read by text[] input
 			m := pg_catalog.regexp_match(con.def,
 				'^CHECK \(\(([a-z_][a-z0-9_]*|"(?:[^"]|"")+") = ANY \(''((?:[^'']|'''')*)''::text\[\]\)\)\)$');
 			IF m IS NOT NULL THEN
 				SELECT pg_catalog.jsonb_agg(v ORDER BY o) INTO vals
 				FROM pg_catalog.unnest(pg_catalog.replace(m[2], '''''', '''')::text[]) WITH ORDINALITY u(v, o);
+			END IF;
+			IF m IS NULL THEN
+				-- workshoppilot.is_step_status(col) and the other value-set
+				-- functions of section 5: the values value_set() names
+				m := pg_catalog.regexp_match(con.def,
+					'^CHECK \((?:workshoppilot\.)?([a-z_]+)\(([a-z_][a-z0-9_]*|"(?:[^"]|"")+")\)\)$');
+				IF m IS NOT NULL THEN
+					SELECT pg_catalog.jsonb_agg(v ORDER BY o) INTO vals
+					FROM pg_catalog.unnest(workshoppilot.value_set(m[1])) WITH ORDINALITY u(v, o);
+					m := CASE WHEN vals IS NULL THEN NULL ELSE ARRAY[m[2]] END;
+				END IF;
 			END IF;
 		ELSE
 			SELECT pg_catalog.jsonb_agg(pg_catalog.replace(v[1], '''''', '''') ORDER BY o) INTO vals
@@ -816,8 +827,8 @@ BEGIN
 		END IF;
 		IF m IS NOT NULL THEN
 			-- col = ANY (ARRAY['a'::text, ...]) (how PostgreSQL stores
-			-- col IN ('a', ...)), col = ANY ('{a,...}'::text[]) or
-			-- col = 'a': an enum of the column
+			-- col IN ('a', ...)), col = ANY ('{a,...}'::text[]), col = 'a'
+			-- or a value-set function of col: an enum of the column
 			colname := CASE WHEN m[1] OPERATOR(pg_catalog.~~) '"%' THEN pg_catalog.replace(pg_catalog.btrim(m[1], '"'), '""', '"') ELSE m[1] END;
 			IF props ? colname THEN
 				IF pg_catalog.jsonb_typeof(props -> colname -> 'type') OPERATOR(pg_catalog.=) 'array' THEN
@@ -1106,38 +1117,74 @@ GRANT EXECUTE ON FUNCTION workshoppilot.json_schema_rebase(jsonb, text, boolean)
 
 -- The value-set CHECK constraints of 0.1.0 are stored as an ARRAY[...]
 -- expression of one constant per value, which PostgreSQL reads back from
--- its text form and simplifies again for every INSERT and UPDATE statement
--- (about 5 % of the app's write transaction).  The same check written with
--- one array constant is about 40 % shorter in that form and costs about a
--- third less (5.5 % -> 3.8 % of the transaction in a profile).  Same names, same
--- values, same errors; a constraint another section has already changed is
--- left as it is.
+-- its stored node text and simplifies again for every INSERT and UPDATE
+-- statement (ExecRelCheck); spelling out those constants is most of what a
+-- CHECK costs there (about 5 % of the app's write transaction).  In 0.2.0
+-- each calls a C function of one column instead (src/value_sets.c): still a
+-- CHECK constraint, with the same name, values and errors, enforced by
+-- PostgreSQL for every client.  A constraint that is no longer 0.1.0's (an
+-- operator changed it) is left as it is.
+CREATE FUNCTION workshoppilot.is_workshop_status(status text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'wp_is_workshop_status'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION workshoppilot.is_workshop_status(text) IS 'true for a workshop status: draft, active, paused, completed (CHECK workshops_status_check) (0.2.0)';
+
+CREATE FUNCTION workshoppilot.is_workshop_visibility(visibility text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'wp_is_workshop_visibility'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION workshoppilot.is_workshop_visibility(text) IS 'true for a workshop visibility: private, shared (CHECK workshops_visibility_check) (0.2.0)';
+
+CREATE FUNCTION workshoppilot.is_step_status(status text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'wp_is_step_status'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION workshoppilot.is_step_status(text) IS 'true for a step status: not_started, in_progress, complete, needs_regeneration (CHECK workshop_steps_status_check) (0.2.0)';
+
+CREATE FUNCTION workshoppilot.is_build_pack_format(format_type text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'wp_is_build_pack_format'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION workshoppilot.is_build_pack_format(text) IS 'true for a build pack format: markdown, pdf, json (CHECK build_packs_format_type_check) (0.2.0)';
+
+CREATE FUNCTION workshoppilot.value_set(check_function text)
+RETURNS text[]
+AS 'MODULE_PATHNAME', 'wp_value_set'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION workshoppilot.value_set(text) IS 'the values a value-set check function (e.g. is_step_status) accepts, in order; NULL for any other name (0.2.0)';
+
+GRANT EXECUTE ON FUNCTION workshoppilot.is_workshop_status(text), workshoppilot.is_workshop_visibility(text),
+	workshoppilot.is_step_status(text), workshoppilot.is_build_pack_format(text), workshoppilot.value_set(text)
+	TO @extowner@ WITH GRANT OPTION;
+
 DO $write_path$
 DECLARE
 	c record;
 BEGIN
 	FOR c IN
-		SELECT v.rel, v.conname, v.col, v.vals
+		SELECT v.rel, v.conname, v.col, v.fn
 		FROM (VALUES
 				('workshoppilot.workshops'::pg_catalog.regclass, 'workshops_status_check', 'status',
-				 ARRAY['draft', 'active', 'paused', 'completed']),
+				 'is_workshop_status', ARRAY['draft', 'active', 'paused', 'completed']),
 				('workshoppilot.workshops'::pg_catalog.regclass, 'workshops_visibility_check', 'visibility',
-				 ARRAY['private', 'shared']),
+				 'is_workshop_visibility', ARRAY['private', 'shared']),
 				('workshoppilot.workshop_steps'::pg_catalog.regclass, 'workshop_steps_status_check', 'status',
-				 ARRAY['not_started', 'in_progress', 'complete', 'needs_regeneration']),
+				 'is_step_status', ARRAY['not_started', 'in_progress', 'complete', 'needs_regeneration']),
 				('workshoppilot.build_packs'::pg_catalog.regclass, 'build_packs_format_type_check', 'format_type',
-				 ARRAY['markdown', 'pdf', 'json'])
-			) AS v(rel, conname, col, vals)
+				 'is_build_pack_format', ARRAY['markdown', 'pdf', 'json'])
+			) AS v(rel, conname, col, fn, vals)
 		JOIN pg_catalog.pg_constraint k
 			ON k.conrelid OPERATOR(pg_catalog.=) v.rel AND k.conname OPERATOR(pg_catalog.=) v.conname
 		WHERE pg_catalog.pg_get_constraintdef(k.oid) OPERATOR(pg_catalog.=)
 			pg_catalog.format('CHECK ((%s = ANY (ARRAY[%s])))', v.col,
 				(SELECT pg_catalog.string_agg(pg_catalog.quote_literal(x) OPERATOR(pg_catalog.||) '::text', ', ')
 				 FROM pg_catalog.unnest(v.vals) AS x))
+			AND workshoppilot.value_set(v.fn) OPERATOR(pg_catalog.=) v.vals
 	LOOP
 		EXECUTE pg_catalog.format(
-			'ALTER TABLE %s DROP CONSTRAINT %I, ADD CONSTRAINT %I CHECK (%I OPERATOR(pg_catalog.=) ANY (%L::text[]))',
-			c.rel, c.conname, c.conname, c.col, c.vals);
+			'ALTER TABLE %s DROP CONSTRAINT %I, ADD CONSTRAINT %I CHECK (workshoppilot.%I(%I))',
+			c.rel, c.conname, c.conname, c.fn, c.col);
 	END LOOP;
 END
 $write_path$;

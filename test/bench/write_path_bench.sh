@@ -189,9 +189,15 @@ for t in $targets; do
 done >/dev/null
 if [ "$FLOOR" = 1 ]; then
 	# the extension's added constraints (the plain tables have only primary
-	# and foreign keys), as its catalog defines them
-	$PSQL -d wp_ext -At -c "SELECT format('ALTER TABLE workshoppilot.%I ADD CONSTRAINT %I %s;', c.relname, k.conname, pg_get_constraintdef(k.oid))
+	# and foreign keys), as its catalog defines them, but in plain SQL: a
+	# value-set check that calls the extension's C function
+	# (workshoppilot.is_step_status(status)) becomes status = ANY ('{...}')
+	# with the function's values (workshoppilot.value_set)
+	$PSQL -d wp_ext -At -c "SELECT format('ALTER TABLE workshoppilot.%I ADD CONSTRAINT %I %s;', c.relname, k.conname,
+			CASE WHEN m IS NULL THEN pg_get_constraintdef(k.oid)
+			ELSE format('CHECK (%I = ANY (%L::text[]))', m[2], workshoppilot.value_set(m[1])) END)
 		FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+		LEFT JOIN LATERAL regexp_match(pg_get_constraintdef(k.oid), '^CHECK \\(workshoppilot\\.(is_[a-z_]+)\\(([a-z_]+)\\)\\)\$') m ON true
 		WHERE c.relnamespace = 'workshoppilot'::regnamespace AND k.contype IN ('c', 'u') ORDER BY 1" >"$WORK/floor_constraints.sql"
 	$PSQL -d wp_floor -f "$WORK/floor_constraints.sql" -c "ANALYZE" >/dev/null
 	echo "wp_floor: the plain tables with the extension's $(wc -l <"$WORK/floor_constraints.sql") added constraints"
