@@ -1031,21 +1031,28 @@ may_read_directly(Oid relid, bool update)
  * own_unlocked_version
  *		Whether a row version visible to the latest snapshot was written by
  *		the current transaction (or one of its live or committed
- *		subtransactions) and has no xmax: not locked, updated or deleted by
- *		anyone.  Other transactions cannot see such a version; if it
- *		replaced an older one, the UPDATE that wrote it still holds that
- *		version's row lock (at least FOR NO KEY UPDATE) until this
- *		transaction ends.  Either way no other transaction can lock the row
- *		first, and only this one can change its xmax.
+ *		subtransactions) and nobody else has locked it: its xmax is empty,
+ *		or a lock of this transaction (a foreign key check's FOR KEY SHARE
+ *		of this transaction's own inserts, for example).  Other
+ *		transactions cannot see such a version; if it replaced an older
+ *		one, the UPDATE that wrote it still holds that version's row lock
+ *		(at least FOR NO KEY UPDATE) until this transaction ends.  Either
+ *		way no other transaction can lock the row first.
  */
 static bool
 own_unlocked_version(HeapTuple tuple)
 {
 	HeapTupleHeader header = tuple->t_data;
+	TransactionId xmax = HeapTupleHeaderGetRawXmax(header);
 
-	return TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetRawXmin(header)) &&
-		!HeapTupleHeaderXminFrozen(header) &&
-		!TransactionIdIsValid(HeapTupleHeaderGetRawXmax(header));
+	if (HeapTupleHeaderXminFrozen(header) ||
+		!TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetRawXmin(header)))
+		return false;
+	if (!TransactionIdIsValid(xmax) || (header->t_infomask & HEAP_XMAX_INVALID))
+		return true;
+	return HEAP_XMAX_IS_LOCKED_ONLY(header->t_infomask) &&
+		!(header->t_infomask & HEAP_XMAX_IS_MULTI) &&
+		TransactionIdIsCurrentTransactionId(xmax);
 }
 
 /*
@@ -1057,8 +1064,9 @@ own_unlocked_version(HeapTuple tuple)
  *		row lock, waiting for a concurrent holder and following its update
  *		chain in READ COMMITTED (40001 at REPEATABLE READ or above when the
  *		row was updated or deleted concurrently, as the executor raises).
- *		The lock is skipped for a version this transaction wrote that nobody
- *		has locked since (own_unlocked_version): it would change nothing.
+ *		The lock is skipped for a version this transaction wrote that no
+ *		other transaction has locked (own_unlocked_version): it would change
+ *		nothing.
  *		Returns false, doing nothing, when the current user's privileges or
  *		row-level security on workshops require the query instead; otherwise
  *		sets *status to the locked row's status (palloc'd C string) or NULL
