@@ -6,6 +6,9 @@
 #   ROUNDS=5 DURATION=5 TRIGGER_ROUNDS=3 CLIENTS=2 PORT=55490 PHASES="1 2 3 4"
 #   BASE_PG_CONFIG=/other/pg_config   also run another build of the extension
 #                                     (e.g. the last release) in phases 1, 3, 4
+#   KEEP_DIR=dir SCRIPTS_DIR=dir PHASES=none   build the databases and the
+#                                     pgbench scripts, measure nothing, leave
+#                                     the server running in KEEP_DIR
 #
 # Not part of the test suite.  Starts its own throwaway server from the
 # PG_CONFIG tree (install the extension there first: make install
@@ -75,7 +78,15 @@ BIN=$($PG_CONFIG --bindir)
 HERE=$(cd "$(dirname "$0")" && pwd)
 FIXTURE="$HERE/../fixtures/drizzle-schema.sql"
 
-WORK=$(mktemp -d /tmp/wp-write-bench.XXXXXX)
+if [ -n "${KEEP_DIR:-}" ]; then
+	# KEEP_DIR=dir: build the databases in dir (emptied first) and leave the
+	# server running there at the end (test/bench/write_path_profile.sh)
+	WORK=$KEEP_DIR
+	rm -rf "$WORK"
+	mkdir -p "$WORK"
+else
+	WORK=$(mktemp -d /tmp/wp-write-bench.XXXXXX)
+fi
 chmod 755 "$WORK"
 if [ "$(id -u)" = 0 ]; then
 	chown postgres "$WORK"
@@ -92,7 +103,7 @@ stop() {
 	fi
 	rm -rf "$WORK"
 }
-trap stop EXIT
+if [ -z "${KEEP_DIR:-}" ]; then trap stop EXIT; fi
 as_pg "$BIN/initdb" -D "$WORK/data" -U postgres -A trust --no-sync --encoding=UTF8 --locale=C >"$WORK/initdb.log"
 as_pg "$BIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w -o "-k $WORK -p $PORT -c listen_addresses= \
 	-c shared_buffers=1GB -c synchronous_commit=off -c max_wal_size=8GB -c checkpoint_timeout=30min \
@@ -193,9 +204,15 @@ if [ "$FLOOR" = 1 ]; then
 	# value-set check that calls the extension's C function
 	# (workshoppilot.is_step_status(status)) becomes status = ANY ('{...}')
 	# with the function's values (workshoppilot.value_set)
+	# (a build without value_set, such as a BASE_PG_CONFIG one, has no such
+	# checks)
+	vs="NULL::text[]"
+	if [ "$($PSQL -d wp_ext -At -c "SELECT to_regprocedure('workshoppilot.value_set(text)') IS NOT NULL")" = t ]; then
+		vs="workshoppilot.value_set(m[1])"
+	fi
 	$PSQL -d wp_ext -At -c "SELECT format('ALTER TABLE workshoppilot.%I ADD CONSTRAINT %I %s;', c.relname, k.conname,
 			CASE WHEN m IS NULL THEN pg_get_constraintdef(k.oid)
-			ELSE format('CHECK (%I = ANY (%L::text[]))', m[2], workshoppilot.value_set(m[1])) END)
+			ELSE format('CHECK (%I = ANY (%L::text[]))', m[2], $vs) END)
 		FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
 		LEFT JOIN LATERAL regexp_match(pg_get_constraintdef(k.oid), '^CHECK \\(workshoppilot\\.(is_[a-z_]+)\\(([a-z_]+)\\)\\)\$') m ON true
 		WHERE c.relnamespace = 'workshoppilot'::regnamespace AND k.contype IN ('c', 'u') ORDER BY 1" >"$WORK/floor_constraints.sql"

@@ -1,0 +1,143 @@
+#!/bin/bash
+# test/bench/write_path_profile.sh: where the lifecycle transaction's time
+# goes, in CPU instructions counted by valgrind's callgrind, for the plain
+# tables, the floor and the extension (issue 14's "profile first").
+#
+# Usage:  PG_CONFIG=/path/to/pg_config test/bench/write_path_profile.sh [TOP]
+#   WORKSHOPS=20000 TXNS=200 PORT=55492 DBS="plain floor ext"
+#
+# Not part of the test suite (about 15 minutes on two cores).  Builds the
+# databases of test/bench/write_path_bench.sh (WORKSHOPS workshops, ten step
+# rows each) and its three pgbench scripts, then runs that server under
+# callgrind: for each database one backend runs 20 transactions and another
+# 20 + TXNS, and the difference of their instruction counts over TXNS is the
+# cost of one transaction, without the start-up, cache warm-up and exit of a
+# backend.  Instruction counts do not depend on the machine's load (the same
+# binaries and data count the same), so two builds compare exactly; they are
+# not time (a cache miss counts as one instruction).  Prints the
+# instructions per transaction of each database, those of phase 3's
+# current_step and primary-key lookup scripts (wp_ext) and, for the extension
+# against the plain tables, the TOP (default 40) functions whose inclusive
+# instructions per transaction differ most (positive: what the extension
+# spends more; a function listed under several source files counts once,
+# with its largest entry).  PostgreSQL's own binary is stripped on Debian, so its
+# static functions show as addresses and are left out.
+set -euo pipefail
+
+TOP=${1:-40}
+N=${WORKSHOPS:-20000}
+TXNS=${TXNS:-200}
+PORT=${PORT:-55492}
+DBS=${DBS:-"plain floor ext"}
+PG_CONFIG=${PG_CONFIG:-pg_config}
+BIN=$($PG_CONFIG --bindir)
+HERE=$(cd "$(dirname "$0")" && pwd)
+command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install valgrind)"; exit 1; }
+command -v callgrind_annotate >/dev/null || { echo "callgrind_annotate is needed (valgrind)"; exit 1; }
+
+WORK=$(mktemp -d /tmp/wp-write-profile.XXXXXX)
+chmod 755 "$WORK"
+if [ "$(id -u)" = 0 ]; then
+	chown postgres "$WORK"
+	as_pg() { runuser -u postgres -- "$@"; }
+else
+	as_pg() { "$@"; }
+fi
+SRV=$WORK/srv
+stop() {
+	as_pg "$BIN/pg_ctl" -D "$SRV/data" -m fast -t 600 stop >/dev/null 2>&1 || true
+	sleep 2	# valgrind's last processes write their files after the postmaster
+	rm -rf "$WORK" 2>/dev/null || { sleep 5; rm -rf "$WORK"; }
+}
+trap stop EXIT
+
+echo "== building the databases ($N workshops) with test/bench/write_path_bench.sh"
+KEEP_DIR=$SRV SCRIPTS_DIR=$WORK PHASES=none WORKSHOPS=$N PORT=$PORT PG_CONFIG=$PG_CONFIG \
+	bash "$HERE/write_path_bench.sh" | grep -E '^(server|wp_floor|check)'
+as_pg "$BIN/pg_ctl" -D "$SRV/data" -m fast stop >/dev/null
+
+echo "== the same server under callgrind"
+mkdir -p "$WORK/cg"
+[ "$(id -u)" = 0 ] && chown postgres "$WORK/cg"
+as_pg bash -c "cd '$WORK/cg' && exec valgrind --tool=callgrind --callgrind-out-file='$WORK/cg/cg.%p' \
+	'$BIN/postgres' -D '$SRV/data' -k '$SRV' -p $PORT -c listen_addresses= \
+	-c shared_buffers=1GB -c synchronous_commit=off -c max_wal_size=8GB -c checkpoint_timeout=30min \
+	-c autovacuum=off -c jit=off -c shared_preload_libraries=pg_stat_statements" >"$WORK/valgrind.log" 2>&1 &
+for _ in $(seq 300); do
+	"$BIN/pg_isready" -q -h "$SRV" -p "$PORT" && break
+	sleep 1
+done
+export PGHOST=$SRV PGPORT=$PORT PGUSER=postgres
+
+total() { sed -n 's/^\(summary\|totals\): *\([0-9]*\).*/\2/p' "$1" 2>/dev/null | head -1; }
+# run DB COUNT [SCRIPT]: one backend runs COUNT transactions of SCRIPT
+# (default life_DB.sql) in wp_DB; prints its callgrind file (pgbench also
+# opens a connection that runs nothing: the backend that ran the
+# transactions is the new file with the most instructions)
+run() {
+	local before f
+	before=$(ls "$WORK/cg")
+	"$BIN/pgbench" -n -M prepared -c 1 -t "$2" -D n="$N" -f "$WORK/${3:-life_$1.sql}" "wp_$1" >/dev/null
+	sleep 3	# the files appear when the backends have exited
+	f=$(comm -13 <(echo "$before") <(ls "$WORK/cg") | while read -r x; do
+		t=$(total "$WORK/cg/$x"); [ -n "$t" ] && echo "$t $x"; done | sort -n | tail -1 | cut -d' ' -f2)
+	[ -n "$f" ] || { echo "no callgrind file for the $1 run" >&2; exit 1; }
+	echo "$WORK/cg/$f"
+}
+# inclusive instructions per function of one callgrind file: "count<TAB>name"
+inclusive() {
+	callgrind_annotate --inclusive=yes --threshold=100 --auto=no "$1" 2>/dev/null |
+		perl -ne 'next unless /^\s*([\d,]+)\s+(?:\(\s*[\d.]+%\)\s+)?(\S.*?)\s*$/; my ($n, $f) = ($1, $2);
+			next if $f =~ /^=>/ || $f =~ /0x[0-9a-f]{8,}/; $n =~ tr/,//d; $f =~ s/ \[.*\]$//; $f =~ s/^.*://;
+			print "$n\t$f\n"'
+}
+
+declare -A per
+for db in $DBS; do
+	a=$(run "$db" 20); b=$(run "$db" $((20 + TXNS)))
+	per[$db]=$(( ($(total "$b") - $(total "$a")) / TXNS ))
+	inclusive "$a" >"$WORK/$db.20"; inclusive "$b" >"$WORK/$db.big"
+	echo "$db: ${per[$db]} instructions per transaction"
+done
+for db in $DBS; do
+	[ "$db" = plain ] && continue
+	echo "RATIO instructions per transaction plain / $db = $(awk -v a="${per[plain]}" -v b="${per[$db]}" 'BEGIN { printf "%.3f", a / b }')"
+done
+if [[ " $DBS " = *" ext "* ]]; then
+	# phase 3 of write_path_bench.sh: current_step against a primary-key
+	# lookup of a random existing workshop, 10 x TXNS transactions each
+	cat >"$WORK/cs.sql" <<-'SQL'
+		\set k random(1, :n)
+		SELECT workshoppilot.current_step((SELECT id FROM public.pick WHERE n = :k));
+	SQL
+	cat >"$WORK/pk.sql" <<-'SQL'
+		\set k random(1, :n)
+		SELECT status FROM workshoppilot.workshops WHERE id = (SELECT id FROM public.pick WHERE n = :k);
+	SQL
+	declare -A q
+	for s in cs pk; do
+		a=$(run ext 200 "$s.sql"); b=$(run ext $((200 + 10 * TXNS)) "$s.sql")
+		q[$s]=$(( ($(total "$b") - $(total "$a")) / (10 * TXNS) ))
+	done
+	echo "current_step: ${q[cs]} instructions per transaction, primary-key lookup: ${q[pk]}"
+	echo "RATIO instructions per transaction primary-key lookup / current_step = $(awk -v a="${q[pk]}" -v b="${q[cs]}" 'BEGIN { printf "%.3f", a / b }')"
+fi
+if [[ " $DBS " = *" ext "* && " $DBS " = *" plain "* ]]; then
+	echo "functions whose inclusive instructions per transaction differ most, extension - plain (top $TOP):"
+	perl -e '
+		my ($txns, $top, @f) = @ARGV;
+		my %v;
+		for my $i (0 .. 3) {
+			open my $fh, "<", $f[$i] or die;
+			while (<$fh>) { chomp; my ($n, $name) = split /\t/, $_, 2; $v{$name}[$i] = $n if $n > ($v{$name}[$i] // 0); }
+		}
+		my %d;
+		for my $k (keys %v) {
+			my ($e20, $eb, $p20, $pb) = map { $_ // 0 } @{$v{$k}}[0 .. 3];
+			$d{$k} = [($eb - $e20) / $txns, ($pb - $p20) / $txns];
+		}
+		my @k = sort { abs($d{$b}[0] - $d{$b}[1]) <=> abs($d{$a}[0] - $d{$a}[1]) } grep { !/^(main|\(below main\)|PROGRAM TOTALS|__libc_start|PostmasterMain)/ } keys %d;
+		printf "%12s %12s %12s  %s\n", "extension", "plain", "difference", "function";
+		printf "%12.0f %12.0f %12.0f  %s\n", $d{$_}[0], $d{$_}[1], $d{$_}[0] - $d{$_}[1], $_ for @k[0 .. ($top < @k ? $top - 1 : $#k)];
+	' "$TXNS" "$TOP" "$WORK/ext.20" "$WORK/ext.big" "$WORK/plain.20" "$WORK/plain.big"
+fi
