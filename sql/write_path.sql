@@ -88,3 +88,32 @@ DELETE FROM workshoppilot.workshops WHERE id = 'ws_wpath';
 REVOKE ALL ON workshoppilot.workshops, workshoppilot.step_definitions, workshoppilot.workshop_steps FROM wp_wpath_steps;
 REVOKE ALL ON SCHEMA workshoppilot FROM wp_wpath_steps;
 DROP ROLE wp_wpath_steps;
+
+-- The workshop lock: a workshop row version this transaction wrote, locked
+-- by nobody else, is not locked again (nobody else can lock it first); its
+-- only lock stays the FOR KEY SHARE of this transaction's own foreign key
+-- checks.  A workshop committed before the transaction is locked FOR NO KEY
+-- UPDATE as before.
+CREATE EXTENSION pgrowlocks;
+INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea, status)
+VALUES ('ws_wpath_old', 'user_wpath', 'Old', 'an idea', 'active');
+INSERT INTO workshoppilot.workshop_steps (workshop_id, step_id) VALUES ('ws_wpath_old', 'empathize');
+BEGIN;
+INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea, status)
+VALUES ('ws_wpath_new', 'user_wpath', 'New', 'an idea', 'active');
+INSERT INTO workshoppilot.workshop_steps (workshop_id, step_id)
+SELECT 'ws_wpath_new', id FROM workshoppilot.step_definitions;
+UPDATE workshoppilot.workshop_steps SET status = 'in_progress'
+WHERE step_id = 'empathize' AND workshop_id IN ('ws_wpath_new', 'ws_wpath_old');
+SELECT w.id, w.status, l.modes
+FROM workshoppilot.workshops w JOIN pgrowlocks('workshoppilot.workshops') l ON l.locked_row = w.ctid
+WHERE w.id LIKE 'ws_wpath_%' ORDER BY w.id;
+-- the rules hold on the unlocked path, also on the version the status
+-- write made: every step complete -> completed, one reopened -> active
+UPDATE workshoppilot.workshop_steps SET status = 'complete' WHERE workshop_id = 'ws_wpath_new';
+SELECT id, status FROM workshoppilot.workshops WHERE id = 'ws_wpath_new';
+UPDATE workshoppilot.workshop_steps SET status = 'in_progress' WHERE workshop_id = 'ws_wpath_new' AND step_id = 'define';
+SELECT id, status FROM workshoppilot.workshops WHERE id = 'ws_wpath_new';
+COMMIT;
+DELETE FROM workshoppilot.workshops WHERE id IN ('ws_wpath_new', 'ws_wpath_old');
+DROP EXTENSION pgrowlocks;
