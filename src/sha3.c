@@ -6,9 +6,11 @@
  * extension: PostgreSQL offers no SHA-3 and workshoppilot links no library
  * besides PostgreSQL.  CUID2 (src/ids.c) hashes every id with it, so the
  * permutation is written for speed: the 25 lanes are 64-bit words, one round
- * is fully unrolled with constant lane indices (the compiler keeps the state
- * in registers and on the stack, no per-call allocation), and a CUID2 hash
- * input of at most 71 bytes costs a single permutation.
+ * is fully unrolled with constant lane indices and computes chi one plane at
+ * a time (five rotated lanes live at once, so they stay in registers), two
+ * rounds alternate between the state and a second array on the stack (no
+ * lane is copied, no per-call allocation), and a CUID2 hash input of at most
+ * 71 bytes costs a single permutation.
  *
  * Lane numbering follows FIPS 202: lane (x, y) is a[x + 5 * y], and the
  * state bytes map to lanes in little-endian order.  The file has no state.
@@ -50,125 +52,79 @@ static const uint64 keccak_round_constants[24] = {
 };
 
 /*
- * keccak_f1600
- *		Apply the 24-round Keccak-f[1600] permutation to the state in place.
+ * KECCAK_CHI_PLANE, KECCAK_ROUND
+ *		One round of Keccak-f[1600] from the lanes s[] into d[] (different
+ *		arrays), with iota constant rc; KECCAK_CHI_PLANE writes the five
+ *		lanes of plane y of d from the five b values of that plane.
  *
- * Each round is theta, rho and pi fused (b = rotated, moved lanes), then
- * chi and iota.  Pi moves lane (X, Y) to (Y, 2X + 3Y), so output lane
- * (x, y) of pi reads input lane ((x + 3y) mod 5, x); the rotation of each
- * line below is the rho offset of that input lane.
+ * Theta, rho and pi are fused (b = rotated, moved lanes), then chi and
+ * iota, one plane (five output lanes of one y) at a time: only five b values
+ * are live at once, which keeps them in registers.  Pi moves lane (X, Y) to
+ * (Y, 2X + 3Y), so output lane (x, y) of pi reads input lane
+ * ((x + 3y) mod 5, x); the rotation of each b below is the rho offset of
+ * that input lane.
+ */
+#define KECCAK_CHI_PLANE(d, y, x0, x1, x2, x3, x4) \
+	do { \
+		uint64		b0 = (x0); \
+		uint64		b1 = (x1); \
+		uint64		b2 = (x2); \
+		uint64		b3 = (x3); \
+		uint64		b4 = (x4); \
+		\
+		(d)[5 * (y) + 0] = b0 ^ (~b1 & b2); \
+		(d)[5 * (y) + 1] = b1 ^ (~b2 & b3); \
+		(d)[5 * (y) + 2] = b2 ^ (~b3 & b4); \
+		(d)[5 * (y) + 3] = b3 ^ (~b4 & b0); \
+		(d)[5 * (y) + 4] = b4 ^ (~b0 & b1); \
+	} while (0)
+
+#define KECCAK_ROUND(s, d, rc) \
+	do { \
+		uint64		c0 = (s)[0] ^ (s)[5] ^ (s)[10] ^ (s)[15] ^ (s)[20]; \
+		uint64		c1 = (s)[1] ^ (s)[6] ^ (s)[11] ^ (s)[16] ^ (s)[21]; \
+		uint64		c2 = (s)[2] ^ (s)[7] ^ (s)[12] ^ (s)[17] ^ (s)[22]; \
+		uint64		c3 = (s)[3] ^ (s)[8] ^ (s)[13] ^ (s)[18] ^ (s)[23]; \
+		uint64		c4 = (s)[4] ^ (s)[9] ^ (s)[14] ^ (s)[19] ^ (s)[24]; \
+		uint64		d0 = c4 ^ ROL64(c1, 1); \
+		uint64		d1 = c0 ^ ROL64(c2, 1); \
+		uint64		d2 = c1 ^ ROL64(c3, 1); \
+		uint64		d3 = c2 ^ ROL64(c4, 1); \
+		uint64		d4 = c3 ^ ROL64(c0, 1); \
+		\
+		KECCAK_CHI_PLANE(d, 0, (s)[0] ^ d0, ROL64((s)[6] ^ d1, 44), \
+						 ROL64((s)[12] ^ d2, 43), ROL64((s)[18] ^ d3, 21), \
+						 ROL64((s)[24] ^ d4, 14)); \
+		(d)[0] ^= (rc); \
+		KECCAK_CHI_PLANE(d, 1, ROL64((s)[3] ^ d3, 28), ROL64((s)[9] ^ d4, 20), \
+						 ROL64((s)[10] ^ d0, 3), ROL64((s)[16] ^ d1, 45), \
+						 ROL64((s)[22] ^ d2, 61)); \
+		KECCAK_CHI_PLANE(d, 2, ROL64((s)[1] ^ d1, 1), ROL64((s)[7] ^ d2, 6), \
+						 ROL64((s)[13] ^ d3, 25), ROL64((s)[19] ^ d4, 8), \
+						 ROL64((s)[20] ^ d0, 18)); \
+		KECCAK_CHI_PLANE(d, 3, ROL64((s)[4] ^ d4, 27), ROL64((s)[5] ^ d0, 36), \
+						 ROL64((s)[11] ^ d1, 10), ROL64((s)[17] ^ d2, 15), \
+						 ROL64((s)[23] ^ d3, 56)); \
+		KECCAK_CHI_PLANE(d, 4, ROL64((s)[2] ^ d2, 62), ROL64((s)[8] ^ d3, 55), \
+						 ROL64((s)[14] ^ d4, 39), ROL64((s)[15] ^ d0, 41), \
+						 ROL64((s)[21] ^ d1, 2)); \
+	} while (0)
+
+/*
+ * keccak_f1600
+ *		Apply the 24-round Keccak-f[1600] permutation to the state in place:
+ *		two rounds per iteration, a -> e -> a, so no lane is copied.
  */
 static void
 keccak_f1600(uint64 a[25])
 {
+	uint64		e[25];
 	int			round;
 
-	for (round = 0; round < 24; round++)
+	for (round = 0; round < 24; round += 2)
 	{
-		uint64		c0,
-					c1,
-					c2,
-					c3,
-					c4;
-		uint64		d0,
-					d1,
-					d2,
-					d3,
-					d4;
-		uint64		b00,
-					b01,
-					b02,
-					b03,
-					b04,
-					b05,
-					b06,
-					b07,
-					b08,
-					b09,
-					b10,
-					b11,
-					b12,
-					b13,
-					b14,
-					b15,
-					b16,
-					b17,
-					b18,
-					b19,
-					b20,
-					b21,
-					b22,
-					b23,
-					b24;
-
-		/* theta: column parities */
-		c0 = a[0] ^ a[5] ^ a[10] ^ a[15] ^ a[20];
-		c1 = a[1] ^ a[6] ^ a[11] ^ a[16] ^ a[21];
-		c2 = a[2] ^ a[7] ^ a[12] ^ a[17] ^ a[22];
-		c3 = a[3] ^ a[8] ^ a[13] ^ a[18] ^ a[23];
-		c4 = a[4] ^ a[9] ^ a[14] ^ a[19] ^ a[24];
-		d0 = c4 ^ ROL64(c1, 1);
-		d1 = c0 ^ ROL64(c2, 1);
-		d2 = c1 ^ ROL64(c3, 1);
-		d3 = c2 ^ ROL64(c4, 1);
-		d4 = c3 ^ ROL64(c0, 1);
-
-		/* theta applied, then rho (rotate) and pi (move) */
-		b00 = a[0] ^ d0;
-		b01 = ROL64(a[6] ^ d1, 44);
-		b02 = ROL64(a[12] ^ d2, 43);
-		b03 = ROL64(a[18] ^ d3, 21);
-		b04 = ROL64(a[24] ^ d4, 14);
-		b05 = ROL64(a[3] ^ d3, 28);
-		b06 = ROL64(a[9] ^ d4, 20);
-		b07 = ROL64(a[10] ^ d0, 3);
-		b08 = ROL64(a[16] ^ d1, 45);
-		b09 = ROL64(a[22] ^ d2, 61);
-		b10 = ROL64(a[1] ^ d1, 1);
-		b11 = ROL64(a[7] ^ d2, 6);
-		b12 = ROL64(a[13] ^ d3, 25);
-		b13 = ROL64(a[19] ^ d4, 8);
-		b14 = ROL64(a[20] ^ d0, 18);
-		b15 = ROL64(a[4] ^ d4, 27);
-		b16 = ROL64(a[5] ^ d0, 36);
-		b17 = ROL64(a[11] ^ d1, 10);
-		b18 = ROL64(a[17] ^ d2, 15);
-		b19 = ROL64(a[23] ^ d3, 56);
-		b20 = ROL64(a[2] ^ d2, 62);
-		b21 = ROL64(a[8] ^ d3, 55);
-		b22 = ROL64(a[14] ^ d4, 39);
-		b23 = ROL64(a[15] ^ d0, 41);
-		b24 = ROL64(a[21] ^ d1, 2);
-
-		/* chi, row by row */
-		a[0] = b00 ^ (~b01 & b02);
-		a[1] = b01 ^ (~b02 & b03);
-		a[2] = b02 ^ (~b03 & b04);
-		a[3] = b03 ^ (~b04 & b00);
-		a[4] = b04 ^ (~b00 & b01);
-		a[5] = b05 ^ (~b06 & b07);
-		a[6] = b06 ^ (~b07 & b08);
-		a[7] = b07 ^ (~b08 & b09);
-		a[8] = b08 ^ (~b09 & b05);
-		a[9] = b09 ^ (~b05 & b06);
-		a[10] = b10 ^ (~b11 & b12);
-		a[11] = b11 ^ (~b12 & b13);
-		a[12] = b12 ^ (~b13 & b14);
-		a[13] = b13 ^ (~b14 & b10);
-		a[14] = b14 ^ (~b10 & b11);
-		a[15] = b15 ^ (~b16 & b17);
-		a[16] = b16 ^ (~b17 & b18);
-		a[17] = b17 ^ (~b18 & b19);
-		a[18] = b18 ^ (~b19 & b15);
-		a[19] = b19 ^ (~b15 & b16);
-		a[20] = b20 ^ (~b21 & b22);
-		a[21] = b21 ^ (~b22 & b23);
-		a[22] = b22 ^ (~b23 & b24);
-		a[23] = b23 ^ (~b24 & b20);
-		a[24] = b24 ^ (~b20 & b21);
-
-		/* iota */
-		a[0] ^= keccak_round_constants[round];
+		KECCAK_ROUND(a, e, keccak_round_constants[round]);
+		KECCAK_ROUND(e, a, keccak_round_constants[round + 1]);
 	}
 }
 
