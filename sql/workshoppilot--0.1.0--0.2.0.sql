@@ -814,7 +814,7 @@ BEGIN
 				-- workshoppilot.is_step_status(col) and the other value-set
 				-- functions of section 5: the values value_set() names
 				m := pg_catalog.regexp_match(con.def,
-					'^CHECK \((?:workshoppilot\.)?([a-z_]+)\(([a-z_][a-z0-9_]*|"(?:[^"]|"")+")\)\)$');
+					'^CHECK \(workshoppilot\.([a-z_]+)\(([a-z_][a-z0-9_]*|"(?:[^"]|"")+")\)\)$');
 				IF m IS NOT NULL THEN
 					SELECT pg_catalog.jsonb_agg(v ORDER BY o) INTO vals
 					FROM pg_catalog.unnest(workshoppilot.value_set(m[1])) WITH ORDINALITY u(v, o);
@@ -1157,6 +1157,13 @@ COMMENT ON FUNCTION workshoppilot.value_set(text) IS 'the values a value-set che
 GRANT EXECUTE ON FUNCTION workshoppilot.is_workshop_status(text), workshoppilot.is_workshop_visibility(text),
 	workshoppilot.is_step_status(text), workshoppilot.is_build_pack_format(text), workshoppilot.value_set(text)
 	TO @extowner@ WITH GRANT OPTION;
+-- Every writer of the tables runs the check functions, and PostgreSQL checks
+-- EXECUTE for a function in a CHECK as in a query: granted to PUBLIC
+-- explicitly, so that default privileges that revoke it from new functions
+-- do not make the tables unwritable.
+GRANT EXECUTE ON FUNCTION workshoppilot.is_workshop_status(text), workshoppilot.is_workshop_visibility(text),
+	workshoppilot.is_step_status(text), workshoppilot.is_build_pack_format(text)
+	TO PUBLIC;
 
 DO $write_path$
 DECLARE

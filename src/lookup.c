@@ -1029,15 +1029,19 @@ may_read_directly(Oid relid, bool update)
 
 /*
  * own_unlocked_version
- *		Whether a row version visible to the latest snapshot was written by
- *		the current transaction (or one of its live or committed
- *		subtransactions) and nobody else has locked it: its xmax is empty,
- *		or a lock of this transaction (a foreign key check's FOR KEY SHARE
- *		of this transaction's own inserts, for example).  Other
- *		transactions cannot see such a version; if it replaced an older
- *		one, the UPDATE that wrote it still holds that version's row lock
- *		(at least FOR NO KEY UPDATE) until this transaction ends.  Either
- *		way no other transaction can lock the row first.
+ *		Whether a heap row version visible to the latest snapshot was written
+ *		by the current transaction (or one of its live or committed
+ *		subtransactions) and carries no lock of another transaction: its
+ *		xmax is empty, or a lock of this transaction (a foreign key check's
+ *		FOR KEY SHARE of this transaction's own inserts, for example).
+ *		Other transactions cannot see such a version; if it replaced an
+ *		older one, the UPDATE that wrote it holds that version's row lock
+ *		(at least FOR NO KEY UPDATE) until this transaction ends, so every
+ *		lock that conflicts with FOR NO KEY UPDATE waits for this
+ *		transaction.  Only a FOR KEY SHARE can reach the version through the
+ *		update chain meanwhile, and then its xmax is not ours (or a
+ *		multixact) and the answer is false.  The caller holds the page's
+ *		content lock.
  */
 static bool
 own_unlocked_version(HeapTuple tuple)
@@ -1064,9 +1068,9 @@ own_unlocked_version(HeapTuple tuple)
  *		row lock, waiting for a concurrent holder and following its update
  *		chain in READ COMMITTED (40001 at REPEATABLE READ or above when the
  *		row was updated or deleted concurrently, as the executor raises).
- *		The lock is skipped for a version this transaction wrote that no
- *		other transaction has locked (own_unlocked_version): it would change
- *		nothing.
+ *		The lock is skipped for a heap version this transaction wrote that
+ *		carries no other transaction's lock (own_unlocked_version): it would
+ *		change nothing.
  *		Returns false, doing nothing, when the current user's privileges or
  *		row-level security on workshops require the query instead; otherwise
  *		sets *status to the locked row's status (palloc'd C string) or NULL
@@ -1117,18 +1121,29 @@ WpLookupLockWorkshop(text *workshop_id, char **status)
 	tuple = systable_getnext_ordered(scan, ForwardScanDirection);
 	found = HeapTupleIsValid(tuple);
 	*status = NULL;
-	if (found && own_unlocked_version(tuple))
+	if (found && rel->rd_tableam == GetHeapamTableAmRoutine() &&
+		TTS_IS_BUFFERTUPLE(scan->slot))
 	{
-		/*
-		 * A version this transaction wrote (it inserted the workshop, or
-		 * updated it and so holds the old version's row lock) and nobody
-		 * has locked or updated since: no other transaction can lock it
-		 * before this one ends, so the lock would change nothing.
-		 */
-		d = heap_getattr(tuple, status_att, RelationGetDescr(rel), &isnull);
-		if (!isnull)
-			*status = TextDatumGetCString(d);
-		found = false;
+		Buffer		buf = ((BufferHeapTupleTableSlot *) scan->slot)->buffer;
+		bool		own;
+
+		LockBuffer(buf, BUFFER_LOCK_SHARE);
+		own = own_unlocked_version(tuple);
+		LockBuffer(buf, BUFFER_LOCK_UNLOCK);
+		if (own)
+		{
+			/*
+			 * A version this transaction wrote (it inserted the workshop,
+			 * or updated it and so holds the old version's row lock) that
+			 * carries no other transaction's lock: no lock that conflicts
+			 * with ours can be taken before this transaction ends, so the
+			 * lock would change nothing.
+			 */
+			d = heap_getattr(tuple, status_att, RelationGetDescr(rel), &isnull);
+			if (!isnull)
+				*status = TextDatumGetCString(d);
+			found = false;
+		}
 	}
 	if (found)
 		tid = tuple->t_self;

@@ -35,8 +35,8 @@
  * the workshop row FOR NO KEY UPDATE (which does not conflict with the
  * FOR KEY SHARE of foreign key checks), then reads with the latest snapshot,
  * as the foreign key triggers do (a workshop row version this transaction
- * wrote and no other has locked is not locked again: no other transaction
- * can lock it before this one ends).  The lock and the "every step complete"
+ * wrote that carries no other transaction's lock is not locked again: no
+ * conflicting lock can be taken before this transaction ends).  The lock and the "every step complete"
  * check are done directly (src/lookup.c: one index probe each, no SQL) when
  * the role's table privileges allow them and no row-level security applies;
  * otherwise, and for the cascade and the status write, SPI runs the SQL.  Step writes of one workshop therefore

@@ -138,7 +138,7 @@ wp_value_set(PG_FUNCTION_ARGS)
 	size_t		len = VARSIZE_ANY_EXHDR(name);
 	int			i;
 
-	for (i = 0; i < lengthof(all_sets); i++)
+	for (i = 0; i < (int) lengthof(all_sets); i++)
 	{
 		const WpValueSet *set = all_sets[i];
 		Datum		elems[WP_VALUE_SET_MAX];

@@ -79,11 +79,17 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 FIXTURE="$HERE/../fixtures/drizzle-schema.sql"
 
 if [ -n "${KEEP_DIR:-}" ]; then
-	# KEEP_DIR=dir: build the databases in dir (emptied first) and leave the
-	# server running there at the end (test/bench/write_path_profile.sh)
-	WORK=$KEEP_DIR
+	# KEEP_DIR=dir: build the databases in dir and leave the server running
+	# there at the end (test/bench/write_path_profile.sh).  dir must be new
+	# or empty, or one this script made before (it is emptied then).
+	WORK=$(realpath -m "$KEEP_DIR")
+	if [ -d "$WORK" ] && [ -n "$(ls -A "$WORK")" ] && [ ! -f "$WORK/.wp-write-bench" ]; then
+		echo "KEEP_DIR=$KEEP_DIR is not empty and not made by this script: not touched"
+		exit 1
+	fi
 	rm -rf "$WORK"
 	mkdir -p "$WORK"
+	touch "$WORK/.wp-write-bench"
 else
 	WORK=$(mktemp -d /tmp/wp-write-bench.XXXXXX)
 fi
@@ -211,7 +217,7 @@ if [ "$FLOOR" = 1 ]; then
 		vs="workshoppilot.value_set(m[1])"
 	fi
 	$PSQL -d wp_ext -At -c "SELECT format('ALTER TABLE workshoppilot.%I ADD CONSTRAINT %I %s;', c.relname, k.conname,
-			CASE WHEN m IS NULL THEN pg_get_constraintdef(k.oid)
+			CASE WHEN m IS NULL OR $vs IS NULL THEN pg_get_constraintdef(k.oid)
 			ELSE format('CHECK (%I = ANY (%L::text[]))', m[2], $vs) END)
 		FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
 		LEFT JOIN LATERAL regexp_match(pg_get_constraintdef(k.oid), '^CHECK \\(workshoppilot\\.(is_[a-z_]+)\\(([a-z_]+)\\)\\)\$') m ON true

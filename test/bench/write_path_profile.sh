@@ -52,7 +52,7 @@ stop() {
 trap stop EXIT
 
 echo "== building the databases ($N workshops) with test/bench/write_path_bench.sh"
-KEEP_DIR=$SRV SCRIPTS_DIR=$WORK PHASES=none WORKSHOPS=$N PORT=$PORT PG_CONFIG=$PG_CONFIG \
+KEEP_DIR=$SRV SCRIPTS_DIR=$WORK PHASES=none FLOOR=1 WORKSHOPS=$N PORT=$PORT PG_CONFIG=$PG_CONFIG \
 	bash "$HERE/write_path_bench.sh" | grep -E '^(server|wp_floor|check)'
 as_pg "$BIN/pg_ctl" -D "$SRV/data" -m fast stop >/dev/null
 
@@ -67,21 +67,31 @@ for _ in $(seq 300); do
 	"$BIN/pg_isready" -q -h "$SRV" -p "$PORT" && break
 	sleep 1
 done
+"$BIN/pg_isready" -q -h "$SRV" -p "$PORT" || { echo "the server under callgrind did not start:"; cat "$WORK/valgrind.log"; exit 1; }
 export PGHOST=$SRV PGPORT=$PORT PGUSER=postgres
 
 total() { sed -n 's/^\(summary\|totals\): *\([0-9]*\).*/\2/p' "$1" 2>/dev/null | head -1; }
 # run DB COUNT [SCRIPT]: one backend runs COUNT transactions of SCRIPT
-# (default life_DB.sql) in wp_DB; prints its callgrind file (pgbench also
-# opens a connection that runs nothing: the backend that ran the
-# transactions is the new file with the most instructions)
+# (default life_DB.sql) in wp_DB; prints its callgrind file.  pgbench opens
+# two connections, one of which runs nothing: the backend that ran the
+# transactions is the one of the two new, complete files (callgrind writes
+# its totals last, when the backend exits) with the most instructions.
+# Files of earlier runs are never new: each run waits for both of its own.
 run() {
-	local before f
+	local before f x n
 	before=$(ls "$WORK/cg")
 	"$BIN/pgbench" -n -M prepared -c 1 -t "$2" -D n="$N" -f "$WORK/${3:-life_$1.sql}" "wp_$1" >/dev/null
-	sleep 3	# the files appear when the backends have exited
+	for _ in $(seq 120); do
+		n=0
+		for x in $(comm -13 <(echo "$before") <(ls "$WORK/cg")); do
+			[ -n "$(total "$WORK/cg/$x")" ] && n=$((n + 1))
+		done
+		[ "$n" -ge 2 ] && break
+		sleep 1
+	done
+	[ "$n" -ge 2 ] || { echo "the $1 run left $n complete callgrind files, not 2" >&2; exit 1; }
 	f=$(comm -13 <(echo "$before") <(ls "$WORK/cg") | while read -r x; do
-		t=$(total "$WORK/cg/$x"); [ -n "$t" ] && echo "$t $x"; done | sort -n | tail -1 | cut -d' ' -f2)
-	[ -n "$f" ] || { echo "no callgrind file for the $1 run" >&2; exit 1; }
+		echo "$(total "$WORK/cg/$x") $x"; done | sort -n | tail -1 | cut -d' ' -f2)
 	echo "$WORK/cg/$f"
 }
 # inclusive instructions per function of one callgrind file: "count<TAB>name"
@@ -100,7 +110,7 @@ for db in $DBS; do
 	echo "$db: ${per[$db]} instructions per transaction"
 done
 for db in $DBS; do
-	[ "$db" = plain ] && continue
+	[ "$db" = plain ] || [ -z "${per[plain]:-}" ] && continue
 	echo "RATIO instructions per transaction plain / $db = $(awk -v a="${per[plain]}" -v b="${per[$db]}" 'BEGIN { printf "%.3f", a / b }')"
 done
 if [[ " $DBS " = *" ext "* ]]; then
