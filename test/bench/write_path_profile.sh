@@ -12,9 +12,16 @@
 # callgrind: for each database one backend runs 20 transactions and another
 # 20 + TXNS, and the difference of their instruction counts over TXNS is the
 # cost of one transaction, without the start-up, cache warm-up and exit of a
-# backend.  Instruction counts do not depend on the machine's load (the same
-# binaries and data count the same), so two builds compare exactly; they are
-# not time (a cache miss counts as one instruction).  Prints the
+# backend.  Instruction counts do not depend on the machine's load: the same
+# binaries on the same data with the same plans count the same.  The server
+# runs with plan_cache_mode = force_generic_plan, so that every prepared
+# statement runs one generic plan and no execution is planned again (by
+# default the plan cache may keep planning a statement for each execution,
+# depending on ANALYZE's random sample: one run counted the plain tables'
+# transaction 10 % higher for it), and pgbench's random numbers are seeded;
+# the extension's cuid2 ids stay random, which moves its index insertions a
+# little.  So two builds compare closely; instructions are not time (a cache
+# miss counts as one instruction).  Prints the
 # instructions per transaction of each database, those of phase 3's
 # current_step and primary-key lookup scripts (wp_ext) and, for the extension
 # against the plain tables, the TOP (default 40) functions whose inclusive
@@ -62,7 +69,8 @@ mkdir -p "$WORK/cg"
 as_pg bash -c "cd '$WORK/cg' && exec valgrind --tool=callgrind --callgrind-out-file='$WORK/cg/cg.%p' \
 	'$BIN/postgres' -D '$SRV/data' -k '$SRV' -p $PORT -c listen_addresses= \
 	-c shared_buffers=1GB -c synchronous_commit=off -c max_wal_size=8GB -c checkpoint_timeout=30min \
-	-c autovacuum=off -c jit=off -c shared_preload_libraries=pg_stat_statements" >"$WORK/valgrind.log" 2>&1 &
+	-c autovacuum=off -c jit=off -c shared_preload_libraries=pg_stat_statements \
+	-c plan_cache_mode=force_generic_plan" >"$WORK/valgrind.log" 2>&1 &
 for _ in $(seq 300); do
 	"$BIN/pg_isready" -q -h "$SRV" -p "$PORT" && break
 	sleep 1
@@ -78,9 +86,14 @@ total() { sed -n 's/^\(summary\|totals\): *\([0-9]*\).*/\2/p' "$1" 2>/dev/null |
 # its totals last, when the backend exits) with the most instructions.
 # Files of earlier runs are never new: each run waits for both of its own.
 run() {
-	local before f x n
+	local before f x n seed
 	before=$(ls "$WORK/cg")
-	"$BIN/pgbench" -n -M prepared -c 1 -t "$2" -D n="$N" -f "$WORK/${3:-life_$1.sql}" "wp_$1" >/dev/null
+	# pgbench's random numbers: a seed of its own for every run (the plain
+	# tables' ids come from them and must differ), the same every time
+	seed=$(printf '%s' "$1 $2 ${3:-}" | cksum | cut -d' ' -f1)
+	"$BIN/pgbench" -n -M prepared -c 1 -t "$2" --random-seed="$seed" -D n="$N" \
+		-f "$WORK/${3:-life_$1.sql}" "wp_$1" >"$WORK/pgbench.log" 2>&1 ||
+		{ cat "$WORK/pgbench.log" >&2; exit 1; }
 	for _ in $(seq 120); do
 		n=0
 		for x in $(comm -13 <(echo "$before") <(ls "$WORK/cg")); do
