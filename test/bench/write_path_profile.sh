@@ -6,7 +6,7 @@
 # Usage:  PG_CONFIG=/path/to/pg_config test/bench/write_path_profile.sh [TOP]
 #   WORKSHOPS=20000 TXNS=200 PORT=55492 DBS="plain floor ext"
 #
-# Not part of the test suite (about 15 minutes on two cores).  Builds the
+# Not part of the test suite (about 6 minutes on two cores).  Builds the
 # databases of test/bench/write_path_bench.sh (WORKSHOPS workshops, ten step
 # rows each) and its three pgbench scripts, then runs that server under
 # callgrind: for each database one backend runs 20 transactions and another
@@ -16,12 +16,14 @@
 # binaries on the same data with the same plans count the same.  The server
 # runs with plan_cache_mode = force_generic_plan, so that every prepared
 # statement runs one generic plan and no execution is planned again (by
-# default the plan cache may keep planning a statement for each execution,
-# depending on ANALYZE's random sample: one run counted the plain tables'
-# transaction 10 % higher for it), and pgbench's random numbers are seeded;
-# the extension's cuid2 ids stay random, which moves its index insertions a
-# little.  So two builds compare closely; instructions are not time (a cache
-# miss counts as one instruction).  Prints the
+# default the plan cache may keep planning a statement for each execution),
+# the statistics are taken from every row (with ANALYZE's random sample the
+# plans, and with them the plain tables' count, moved by up to 10 % between
+# runs), and pgbench's random numbers are seeded; the extension's cuid2 ids
+# stay random, which moves its index insertions a little.  With these
+# settings two runs of one build agreed within 0.6 % for every database.
+# Compare two builds side by side (two runs at once, on two ports);
+# instructions are not time (a cache miss counts as one).  Prints the
 # instructions per transaction of each database, those of phase 3's
 # current_step and primary-key lookup scripts (wp_ext) and, for the extension
 # against the plain tables, the TOP (default 40) functions whose inclusive
@@ -61,6 +63,18 @@ trap stop EXIT
 echo "== building the databases ($N workshops) with test/bench/write_path_bench.sh"
 KEEP_DIR=$SRV SCRIPTS_DIR=$WORK PHASES=none FLOOR=1 WORKSHOPS=$N PORT=$PORT PG_CONFIG=$PG_CONFIG \
 	bash "$HERE/write_path_bench.sh" | grep -E '^(server|wp_floor|check)'
+# Statistics of every row instead of ANALYZE's random sample of 300 rows
+# per unit of statistics target, so that the plans depend on the data alone
+# (which the bench script makes the same every time): a target on the step
+# rows' id column (no common values, so no long lists for the planner to
+# search) that makes the sample the whole table; the other tables are
+# smaller than the default sample.
+target=$(( (N * 10 + 1000) / 300 + 1 ))
+for db in wp_plain wp_floor wp_ext; do
+	"$BIN/psql" -X -q -h "$SRV" -p "$PORT" -U postgres -d "$db" -v ON_ERROR_STOP=1 \
+		-c "ALTER TABLE workshoppilot.workshop_steps ALTER COLUMN id SET STATISTICS $target" \
+		-c "ANALYZE"
+done
 as_pg "$BIN/pg_ctl" -D "$SRV/data" -m fast stop >/dev/null
 
 echo "== the same server under callgrind"
@@ -119,6 +133,9 @@ declare -A per
 for db in $DBS; do
 	a=$(run "$db" 20); b=$(run "$db" $((20 + TXNS)))
 	per[$db]=$(( ($(total "$b") - $(total "$a")) / TXNS ))
+	# a backend that ran TXNS more transactions and did not count at least
+	# 100,000 instructions more for each was not the one measured
+	[ "${per[$db]}" -ge 100000 ] || { echo "$db: $a and $b cannot be the measured backends (${per[$db]} per transaction)"; exit 1; }
 	inclusive "$a" >"$WORK/$db.20"; inclusive "$b" >"$WORK/$db.big"
 	echo "$db: ${per[$db]} instructions per transaction"
 done
@@ -141,6 +158,7 @@ if [[ " $DBS " = *" ext "* ]]; then
 	for s in cs pk; do
 		a=$(run ext 200 "$s.sql"); b=$(run ext $((200 + 10 * TXNS)) "$s.sql")
 		q[$s]=$(( ($(total "$b") - $(total "$a")) / (10 * TXNS) ))
+		[ "${q[$s]}" -ge 10000 ] || { echo "$s: $a and $b cannot be the measured backends (${q[$s]} per transaction)"; exit 1; }
 	done
 	echo "current_step: ${q[cs]} instructions per transaction, primary-key lookup: ${q[pk]}"
 	echo "RATIO instructions per transaction primary-key lookup / current_step = $(awk -v a="${q[pk]}" -v b="${q[cs]}" 'BEGIN { printf "%.3f", a / b }')"
