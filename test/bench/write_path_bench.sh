@@ -284,8 +284,18 @@ write_lifecycle() {	# write_lifecycle ext|plain|floor FILE
 write_lifecycle ext "$WORK/life_ext.sql"
 write_lifecycle plain "$WORK/life_plain.sql"
 write_lifecycle floor "$WORK/life_floor.sql"
+# phase 3: current_step for a random existing workshop, and a primary-key
+# lookup of the same workshop picked the same way
+cat >"$WORK/cs.sql" <<-'EOF'
+	\set k random(1, :n)
+	SELECT workshoppilot.current_step((SELECT id FROM public.pick WHERE n = :k));
+EOF
+cat >"$WORK/pk.sql" <<-'EOF'
+	\set k random(1, :n)
+	SELECT status FROM workshoppilot.workshops WHERE id = (SELECT id FROM public.pick WHERE n = :k);
+EOF
 # SCRIPTS_DIR=dir keeps a copy of the pgbench scripts (for profiling them)
-if [ -n "${SCRIPTS_DIR:-}" ]; then cp "$WORK"/life_*.sql "$SCRIPTS_DIR"/; fi
+if [ -n "${SCRIPTS_DIR:-}" ]; then cp "$WORK"/life_*.sql "$WORK/cs.sql" "$WORK/pk.sql" "$SCRIPTS_DIR"/; fi
 
 # the transaction does on wp_ext what the guarantees promise
 $PGBENCH -n -M prepared -c 1 -t 3 -f "$WORK/life_ext.sql" wp_ext >/dev/null
@@ -408,14 +418,6 @@ done
 
 case " $PHASES " in *" 3 "*)
 echo "== 3. current_step vs primary-key lookup, pgbench -M prepared -c $CLIENTS -j $CLIENTS, $ROUNDS rounds of ${DURATION}s"
-cat >"$WORK/cs.sql" <<-'EOF'
-	\set k random(1, :n)
-	SELECT workshoppilot.current_step((SELECT id FROM public.pick WHERE n = :k));
-EOF
-cat >"$WORK/pk.sql" <<-'EOF'
-	\set k random(1, :n)
-	SELECT status FROM workshoppilot.workshops WHERE id = (SELECT id FROM public.pick WHERE n = :k);
-EOF
 rc=""; rk=""; rr=""; cr=""
 for r in $(seq "$ROUNDS"); do
 	if [ $((r % 2)) = 1 ]; then
