@@ -1122,8 +1122,9 @@ GRANT EXECUTE ON FUNCTION workshoppilot.json_schema_rebase(jsonb, text, boolean)
 -- CHECK costs there (about 5 % of the app's write transaction).  In 0.2.0
 -- each calls a C function of one column instead (src/value_sets.c): still a
 -- CHECK constraint, with the same name, values and errors, enforced by
--- PostgreSQL for every client.  A constraint that is no longer 0.1.0's (an
--- operator changed it) is left as it is.
+-- PostgreSQL for every client.  0.1.0 listed the values in the order the
+-- functions do (value_set); a constraint whose definition is no longer
+-- exactly 0.1.0's (an operator changed it) is left as it is.
 CREATE FUNCTION workshoppilot.is_workshop_status(status text)
 RETURNS boolean
 AS 'MODULE_PATHNAME', 'wp_is_workshop_status'
@@ -1172,22 +1173,17 @@ BEGIN
 	FOR c IN
 		SELECT v.rel, v.conname, v.col, v.fn
 		FROM (VALUES
-				('workshoppilot.workshops'::pg_catalog.regclass, 'workshops_status_check', 'status',
-				 'is_workshop_status', ARRAY['draft', 'active', 'paused', 'completed']),
-				('workshoppilot.workshops'::pg_catalog.regclass, 'workshops_visibility_check', 'visibility',
-				 'is_workshop_visibility', ARRAY['private', 'shared']),
-				('workshoppilot.workshop_steps'::pg_catalog.regclass, 'workshop_steps_status_check', 'status',
-				 'is_step_status', ARRAY['not_started', 'in_progress', 'complete', 'needs_regeneration']),
-				('workshoppilot.build_packs'::pg_catalog.regclass, 'build_packs_format_type_check', 'format_type',
-				 'is_build_pack_format', ARRAY['markdown', 'pdf', 'json'])
-			) AS v(rel, conname, col, fn, vals)
+				('workshoppilot.workshops'::pg_catalog.regclass, 'workshops_status_check', 'status', 'is_workshop_status'),
+				('workshoppilot.workshops'::pg_catalog.regclass, 'workshops_visibility_check', 'visibility', 'is_workshop_visibility'),
+				('workshoppilot.workshop_steps'::pg_catalog.regclass, 'workshop_steps_status_check', 'status', 'is_step_status'),
+				('workshoppilot.build_packs'::pg_catalog.regclass, 'build_packs_format_type_check', 'format_type', 'is_build_pack_format')
+			) AS v(rel, conname, col, fn)
 		JOIN pg_catalog.pg_constraint k
 			ON k.conrelid OPERATOR(pg_catalog.=) v.rel AND k.conname OPERATOR(pg_catalog.=) v.conname
 		WHERE pg_catalog.pg_get_constraintdef(k.oid) OPERATOR(pg_catalog.=)
 			pg_catalog.format('CHECK ((%s = ANY (ARRAY[%s])))', v.col,
-				(SELECT pg_catalog.string_agg(pg_catalog.quote_literal(x) OPERATOR(pg_catalog.||) '::text', ', ')
-				 FROM pg_catalog.unnest(v.vals) AS x))
-			AND workshoppilot.value_set(v.fn) OPERATOR(pg_catalog.=) v.vals
+				(SELECT pg_catalog.string_agg(pg_catalog.quote_literal(u.x) OPERATOR(pg_catalog.||) '::text', ', ' ORDER BY u.o)
+				 FROM pg_catalog.unnest(workshoppilot.value_set(v.fn)) WITH ORDINALITY AS u(x, o)))
 	LOOP
 		EXECUTE pg_catalog.format(
 			'ALTER TABLE %s DROP CONSTRAINT %I, ADD CONSTRAINT %I CHECK (workshoppilot.%I(%I))',

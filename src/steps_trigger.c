@@ -36,10 +36,11 @@
  * FOR KEY SHARE of foreign key checks), then reads with the latest snapshot,
  * as the foreign key triggers do (a workshop row version this transaction
  * wrote that carries no other transaction's lock is not locked again: no
- * conflicting lock can be taken before this transaction ends).  The lock and the "every step complete"
- * check are done directly (src/lookup.c: one index probe each, no SQL) when
- * the role's table privileges allow them and no row-level security applies;
- * otherwise, and for the cascade and the status write, SPI runs the SQL.  Step writes of one workshop therefore
+ * conflicting lock can be taken before this transaction ends).  The lock
+ * and the "every step complete" check are done directly (src/lookup.c: one
+ * index probe each, no SQL) when the role's table privileges allow them and
+ * no row-level security applies; otherwise, and for the cascade and the
+ * status write, SPI runs the SQL.  Step writes of one workshop therefore
  * serialise at this point: a re-edit racing with the completion of a later
  * step either sees that step complete (and marks it needs_regeneration) or
  * the completion runs after the re-edit has committed and sees its result.

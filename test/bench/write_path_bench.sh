@@ -110,18 +110,30 @@ stop() {
 	rm -rf "$WORK"
 }
 if [ -z "${KEEP_DIR:-}" ]; then trap stop EXIT; fi
-as_pg "$BIN/initdb" -D "$WORK/data" -U postgres -A trust --no-sync --encoding=UTF8 --locale=C >"$WORK/initdb.log"
-as_pg "$BIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w -o "-k $WORK -p $PORT -c listen_addresses= \
-	-c shared_buffers=1GB -c synchronous_commit=off -c max_wal_size=8GB -c checkpoint_timeout=30min \
-	-c autovacuum=off -c jit=off -c shared_preload_libraries=pg_stat_statements" start >/dev/null
+# new_cluster BINDIR DATADIR: initdb, with the settings above in its
+# postgresql.conf, so that every server started on it (this script's, the
+# profile's under valgrind) runs with them
+new_cluster() {
+	as_pg "$1/initdb" -D "$2" -U postgres -A trust --no-sync --encoding=UTF8 --locale=C >"$2.initdb.log"
+	as_pg tee -a "$2/postgresql.conf" >/dev/null <<-'CONF'
+		listen_addresses = ''
+		shared_buffers = 1GB
+		synchronous_commit = off
+		max_wal_size = 8GB
+		checkpoint_timeout = 30min
+		autovacuum = off
+		jit = off
+		shared_preload_libraries = 'pg_stat_statements'
+	CONF
+}
+new_cluster "$BIN" "$WORK/data"
+as_pg "$BIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w -o "-k $WORK -p $PORT" start >/dev/null
 if [ -n "$BASE_PG_CONFIG" ]; then
 	# a second server with another build of the extension (e.g. the previous
 	# release), same settings, for the simultaneous rounds of phase 1
 	BBIN=$($BASE_PG_CONFIG --bindir)
-	as_pg "$BBIN/initdb" -D "$WORK/bdata" -U postgres -A trust --no-sync --encoding=UTF8 --locale=C >"$WORK/binitdb.log"
-	as_pg "$BBIN/pg_ctl" -D "$WORK/bdata" -l "$WORK/bserver.log" -w -o "-k $WORK -p $BPORT -c listen_addresses= \
-		-c shared_buffers=1GB -c synchronous_commit=off -c max_wal_size=8GB -c checkpoint_timeout=30min \
-		-c autovacuum=off -c jit=off -c shared_preload_libraries=pg_stat_statements" start >/dev/null
+	new_cluster "$BBIN" "$WORK/bdata"
+	as_pg "$BBIN/pg_ctl" -D "$WORK/bdata" -l "$WORK/bserver.log" -w -o "-k $WORK -p $BPORT" start >/dev/null
 fi
 export PGHOST=$WORK PGPORT=$PORT PGUSER=postgres
 PSQL="$BIN/psql -X -q -v ON_ERROR_STOP=1"

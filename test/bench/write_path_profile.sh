@@ -82,11 +82,10 @@ as_pg "$BIN/pg_ctl" -D "$SRV/data" -m fast stop >/dev/null
 echo "== the same server under callgrind"
 mkdir -p "$WORK/cg"
 [ "$(id -u)" = 0 ] && chown postgres "$WORK/cg"
+# (the bench's settings are in the cluster's postgresql.conf)
 as_pg bash -c "cd '$WORK/cg' && exec valgrind --tool=callgrind --callgrind-out-file='$WORK/cg/cg.%p' \
-	'$BIN/postgres' -D '$SRV/data' -k '$SRV' -p $PORT -c listen_addresses= \
-	-c shared_buffers=1GB -c synchronous_commit=off -c max_wal_size=8GB -c checkpoint_timeout=30min \
-	-c autovacuum=off -c jit=off -c shared_preload_libraries=pg_stat_statements \
-	-c plan_cache_mode=force_generic_plan" >"$WORK/valgrind.log" 2>&1 &
+	'$BIN/postgres' -D '$SRV/data' -k '$SRV' -p $PORT -c plan_cache_mode=force_generic_plan" \
+	>"$WORK/valgrind.log" 2>&1 &
 for _ in $(seq 300); do
 	"$BIN/pg_isready" -q -h "$SRV" -p "$PORT" && break
 	sleep 1
@@ -95,14 +94,33 @@ done
 export PGHOST=$SRV PGPORT=$PORT PGUSER=postgres
 
 total() { sed -n 's/^\(summary\|totals\): *\([0-9]*\).*/\2/p' "$1" 2>/dev/null | head -1; }
+# complete: how many callgrind files are complete (callgrind writes the
+# totals last, when a process exits)
+complete() {
+	local x n=0
+	for x in "$WORK"/cg/cg.*; do [ -n "$(total "$x")" ] && n=$((n + 1)); done
+	echo "$n"
+}
+# settle: waits until no more files complete (the backends of pg_isready
+# and of an earlier run write theirs a while after they have exited)
+settle() {
+	local a b
+	b=$(complete)
+	for _ in $(seq 60); do
+		sleep 2
+		a=$b; b=$(complete)
+		[ "$a" = "$b" ] && return
+	done
+}
 # run DB COUNT [SCRIPT]: one backend runs COUNT transactions of SCRIPT
 # (default life_DB.sql) in wp_DB; prints its callgrind file.  pgbench opens
 # two connections, one of which runs nothing: the backend that ran the
-# transactions is the one of the two new, complete files (callgrind writes
-# its totals last, when the backend exits) with the most instructions.
-# Files of earlier runs are never new: each run waits for both of its own.
+# transactions is the one of the two new, complete files with the most
+# instructions.  Files of earlier processes are never new: the run starts
+# when they have all landed (settle) and waits for both of its own.
 run() {
 	local before f x n seed
+	settle
 	before=$(ls "$WORK/cg")
 	# pgbench's random numbers: a seed of its own for every run (the plain
 	# tables' ids come from them and must differ), the same every time
@@ -131,14 +149,21 @@ inclusive() {
 			print "$n\t$f\n"'
 }
 
+# measure DB FIRST MORE MIN [SCRIPT]: runs FIRST, then FIRST + MORE
+# transactions; sets SMALL and BIG to their callgrind files and PER to the
+# instructions of one transaction, which must be at least MIN (less means
+# the files are not those of the backends that ran the transactions)
+measure() {
+	SMALL=$(run "$1" "$2" "${5:-}"); BIG=$(run "$1" $(($2 + $3)) "${5:-}")
+	PER=$(( ($(total "$BIG") - $(total "$SMALL")) / $3 ))
+	[ "$PER" -ge "$4" ] || { echo "$1 ${5:-}: $SMALL and $BIG cannot be the measured backends ($PER per transaction)"; exit 1; }
+}
+
 declare -A per
 for db in $DBS; do
-	a=$(run "$db" 20); b=$(run "$db" $((20 + TXNS)))
-	per[$db]=$(( ($(total "$b") - $(total "$a")) / TXNS ))
-	# a backend that ran TXNS more transactions and did not count at least
-	# 100,000 instructions more for each was not the one measured
-	[ "${per[$db]}" -ge 100000 ] || { echo "$db: $a and $b cannot be the measured backends (${per[$db]} per transaction)"; exit 1; }
-	inclusive "$a" >"$WORK/$db.20"; inclusive "$b" >"$WORK/$db.big"
+	measure "$db" 20 "$TXNS" 100000
+	per[$db]=$PER
+	inclusive "$SMALL" >"$WORK/$db.20"; inclusive "$BIG" >"$WORK/$db.big"
 	echo "$db: ${per[$db]} instructions per transaction"
 done
 for db in $DBS; do
@@ -151,9 +176,8 @@ if [[ " $DBS " = *" ext "* ]]; then
 	# workshop, 10 x TXNS transactions each
 	declare -A q
 	for s in cs pk; do
-		a=$(run ext 200 "$s.sql"); b=$(run ext $((200 + 10 * TXNS)) "$s.sql")
-		q[$s]=$(( ($(total "$b") - $(total "$a")) / (10 * TXNS) ))
-		[ "${q[$s]}" -ge 10000 ] || { echo "$s: $a and $b cannot be the measured backends (${q[$s]} per transaction)"; exit 1; }
+		measure ext 200 $((10 * TXNS)) 10000 "$s.sql"
+		q[$s]=$PER
 	done
 	echo "current_step: ${q[cs]} instructions per transaction, primary-key lookup: ${q[pk]}"
 	echo "RATIO instructions per transaction primary-key lookup / current_step = $(awk -v a="${q[pk]}" -v b="${q[cs]}" 'BEGIN { printf "%.3f", a / b }')"
