@@ -13,11 +13,11 @@
  *	 produced, not the ECMA-262 source.  The ARE is written by our own code
  *	 in a small, regular subset of the syntax (bracket expressions of
  *	 literal letters, digits, non-ASCII characters and \Uxxxxxxxx escapes,
- *	 "(?:", "(", ")", "|", the quantifiers * + ? {m} {m,} {m,n}, "^" and
- *	 "$"), so reading it back answers exactly what PostgreSQL would be
- *	 asked.  Anything else in it (lookaround, \y and \Y, backreferences)
- *	 makes WpRegexDfaBuild return NULL, and the caller keeps using
- *	 PostgreSQL's engine for that pattern.
+ *	 "(?:", "(", ")", "|", the quantifiers * + ? {m} {m,} {m,n}, "^", "$"
+ *	 and the word-boundary assertions \y and \Y), so reading it back
+ *	 answers exactly what PostgreSQL would be asked.  Anything else in it
+ *	 (lookaround, backreferences) makes WpRegexDfaBuild return NULL, and
+ *	 the caller keeps using PostgreSQL's engine for that pattern.
  * - Without backreferences and lookaround an ARE is a regular expression;
  *	 we only ever ask whether it matches somewhere in the string
  *	 (REG_NOSUB, RegExp.prototype.test), and greediness does not change
@@ -28,6 +28,17 @@
  *	 PostgreSQL).  "^" is an assertion that holds only at position 0 and
  *	 "$" only at the end (no newline-sensitive mode); an unanchored search
  *	 adds the start state's closure to every later DFA state.
+ * - \y (ECMA-262 \b) holds between a word character and a non-word one,
+ *	 \Y (\B) between two of the same kind, the string's outside counting
+ *	 as non-word; the word characters are [0-9A-Za-z_], which is what
+ *	 PostgreSQL's engine uses under the C collation the pattern is compiled
+ *	 with (and what ECMA-262 uses without the i flag).  Whether one holds
+ *	 depends on the character before and the one after, so in a pattern
+ *	 with either, a DFA state also records whether the character just read
+ *	 was a word character, the word characters are one of the sets that
+ *	 make up the character classes, and the assertions stay pending in a
+ *	 state's NFA set (as "$" does) until the next character, or the end,
+ *	 decides them.
  * - Characters are mapped to classes: the code-point intervals on which
  *	 every set of the pattern is constant, merged when they belong to the
  *	 same sets.  ASCII has a lookup table, other code points a binary
@@ -88,6 +99,8 @@ typedef enum AstKind
 	A_SET,
 	A_BOL,
 	A_EOL,
+	A_WB,						/* \y */
+	A_NWB,						/* \Y */
 	A_EMPTY,
 	A_CAT,
 	A_ALT,
@@ -111,6 +124,8 @@ typedef enum NKind
 	N_EPS,
 	N_BOL,
 	N_EOL,
+	N_WB,						/* \y */
+	N_NWB,						/* \Y */
 	N_MATCH
 } NKind;
 
@@ -134,6 +149,8 @@ typedef struct Builder
 	NState	   *nfa;
 	int			nnfa;
 	int			words;			/* uint64 words of an NFA state bitset */
+	bool		word_asserts;	/* the pattern has \y or \Y */
+	int			word_set;		/* then: the set of word characters */
 	/* character classes */
 	int			nclasses;
 	uint64	   *set_classes;	/* per set: bitmap over classes (4 words) */
@@ -373,8 +390,8 @@ parse_count(Builder *b)
 
 /*
  * parse_atom
- *		One atom of the ARE: ^, $, a bracket expression, a group or a
- *		literal character.  NULL (unsupported) for anything else.
+ *		One atom of the ARE: ^, $, \y, \Y, a bracket expression, a group or
+ *		a literal character.  NULL (unsupported) for anything else.
  */
 static Ast *
 parse_atom(Builder *b)
@@ -417,6 +434,16 @@ parse_atom(Builder *b)
 			}
 			b->pos++;
 			return a;
+		case '\\':
+			if (b->pos + 1 < b->len && (b->p[b->pos + 1] == 'y' || b->p[b->pos + 1] == 'Y'))
+			{
+				a = ast_new(b->p[b->pos + 1] == 'y' ? A_WB : A_NWB);
+				b->pos += 2;
+				b->word_asserts = true;
+				return a;
+			}
+			/* \Uxxxxxxxx, a literal character */
+			/* FALLTHROUGH */
 		default:
 			if (!parse_char(b, &cp))
 				return NULL;
@@ -584,6 +611,10 @@ gen(Builder *b, Ast *a, int next)
 			return nfa_new(b, N_BOL, -1, next, -1);
 		case A_EOL:
 			return nfa_new(b, N_EOL, -1, next, -1);
+		case A_WB:
+			return nfa_new(b, N_WB, -1, next, -1);
+		case A_NWB:
+			return nfa_new(b, N_NWB, -1, next, -1);
 		case A_EMPTY:
 			return next;
 		case A_CAT:
@@ -788,20 +819,47 @@ build_classes(Builder *b, WpRegexDfa *dfa)
 }
 
 /*
+ * Word context of a closure: whether the word-boundary assertions are
+ * decided (the characters before and after the position are known) or stay
+ * pending in the set.
+ */
+#define WB_PENDING		(-1)
+#define WB_CONTEXT(prev_word, next_word) (((prev_word) ? 2 : 0) | ((next_word) ? 1 : 0))
+
+/* bitset helpers */
+#define BIT_TEST(set, i)	(((set)[(i) / 64] & (UINT64CONST(1) << ((i) % 64))) != 0)
+#define BIT_SET(set, i)		((set)[(i) / 64] |= UINT64CONST(1) << ((i) % 64))
+
+/*
+ * word_assertion_holds
+ *		Whether N_WB or N_NWB state st holds in word context ctx (not
+ *		WB_PENDING).
+ */
+static inline bool
+word_assertion_holds(const NState *st, int ctx)
+{
+	bool		boundary = ((ctx >> 1) & 1) != (ctx & 1);
+
+	return st->kind == N_WB ? boundary : !boundary;
+}
+
+/*
  * closure
  *		Add to out (an NFA state bitset) the states that matter for the
- *		subset construction (N_CHAR, N_EOL, N_MATCH) reachable from state s
- *		through SPLIT and EPS, and through BOL when at_start.  stack and
- *		seen are scratch (seen: a bitset, cleared by the caller).
+ *		subset construction (N_CHAR, N_EOL, N_MATCH, and with ctx
+ *		WB_PENDING the word assertions N_WB and N_NWB) reachable from state
+ *		s through SPLIT and EPS, through BOL when at_start, and through the
+ *		word assertions that hold in ctx when it is decided.  stack and seen
+ *		are scratch (seen: a bitset, cleared by the caller).
  */
 static void
-closure(Builder *b, int s, bool at_start, uint64 *out, uint64 *seen, int *stack)
+closure(Builder *b, int s, bool at_start, int ctx, uint64 *out, uint64 *seen, int *stack)
 {
 	int			sp = 0;
 
-	if (seen[s / 64] & (UINT64CONST(1) << (s % 64)))
+	if (BIT_TEST(seen, s))
 		return;
-	seen[s / 64] |= UINT64CONST(1) << (s % 64);
+	BIT_SET(seen, s);
 	stack[sp++] = s;
 	while (sp > 0)
 	{
@@ -815,7 +873,14 @@ closure(Builder *b, int s, bool at_start, uint64 *out, uint64 *seen, int *stack)
 			case N_CHAR:
 			case N_EOL:
 			case N_MATCH:
-				out[(st - b->nfa) / 64] |= UINT64CONST(1) << ((st - b->nfa) % 64);
+				BIT_SET(out, st - b->nfa);
+				break;
+			case N_WB:
+			case N_NWB:
+				if (ctx == WB_PENDING)
+					BIT_SET(out, st - b->nfa);
+				else if (word_assertion_holds(st, ctx))
+					succ[nsucc++] = st->out;
 				break;
 			case N_SPLIT:
 				succ[nsucc++] = st->out;
@@ -833,9 +898,9 @@ closure(Builder *b, int s, bool at_start, uint64 *out, uint64 *seen, int *stack)
 		{
 			int			t = succ[k];
 
-			if (!(seen[t / 64] & (UINT64CONST(1) << (t % 64))))
+			if (!BIT_TEST(seen, t))
 			{
-				seen[t / 64] |= UINT64CONST(1) << (t % 64);
+				BIT_SET(seen, t);
 				stack[sp++] = t;
 			}
 		}
@@ -845,24 +910,30 @@ closure(Builder *b, int s, bool at_start, uint64 *out, uint64 *seen, int *stack)
 /*
  * accepts_at_end
  *		Whether MATCH is reachable from the states in set when the string
- *		ends here: through EOL as well (and through BOL only at_start,
- *		i.e. for the empty string).
+ *		ends here: through EOL as well, through the word assertions that
+ *		hold before the end (the outside is non-word, so \y holds after a
+ *		word character, prev_word, and \Y after anything else), and through
+ *		BOL only at_start, i.e. for the empty string.
  */
 static bool
-accepts_at_end(Builder *b, const uint64 *set, bool at_start, uint64 *seen, int *stack)
+accepts_at_end(Builder *b, const uint64 *set, bool at_start, bool prev_word,
+			   uint64 *seen, int *stack)
 {
+	int			ctx = WB_CONTEXT(prev_word, false);
 	int			sp = 0,
 				s;
 
 	memset(seen, 0, sizeof(uint64) * b->words);
 	for (s = 0; s < b->nnfa; s++)
-		if (set[s / 64] & (UINT64CONST(1) << (s % 64)))
+		if (BIT_TEST(set, s))
 		{
-			if (b->nfa[s].kind == N_MATCH)
+			NKind		kind = b->nfa[s].kind;
+
+			if (kind == N_MATCH)
 				return true;
-			if (b->nfa[s].kind == N_EOL)
+			if (kind == N_EOL || kind == N_WB || kind == N_NWB)
 			{
-				seen[s / 64] |= UINT64CONST(1) << (s % 64);
+				BIT_SET(seen, s);
 				stack[sp++] = s;
 			}
 		}
@@ -887,6 +958,11 @@ accepts_at_end(Builder *b, const uint64 *set, bool at_start, uint64 *seen, int *
 			case N_EOL:
 				succ[nsucc++] = st->out;
 				break;
+			case N_WB:
+			case N_NWB:
+				if (word_assertion_holds(st, ctx))
+					succ[nsucc++] = st->out;
+				break;
 			case N_BOL:
 				if (at_start)
 					succ[nsucc++] = st->out;
@@ -896,9 +972,9 @@ accepts_at_end(Builder *b, const uint64 *set, bool at_start, uint64 *seen, int *
 		{
 			int			t = succ[k];
 
-			if (!(seen[t / 64] & (UINT64CONST(1) << (t % 64))))
+			if (!BIT_TEST(seen, t))
 			{
-				seen[t / 64] |= UINT64CONST(1) << (t % 64);
+				BIT_SET(seen, t);
 				stack[sp++] = t;
 			}
 		}
@@ -908,29 +984,40 @@ accepts_at_end(Builder *b, const uint64 *set, bool at_start, uint64 *seen, int *
 
 /*
  * state_flags
- *		ACCEPT / DEAD / ACCEPT_END of a DFA state with NFA state set.
+ *		ACCEPT / DEAD / ACCEPT_END of a DFA state with NFA state set (the
+ *		flag bit of prev_word, past the NFA states, does not count).
  */
 static uint8
-state_flags(Builder *b, const uint64 *set, bool at_start, uint64 *seen, int *stack)
+state_flags(Builder *b, const uint64 *set, bool at_start, bool prev_word,
+			uint64 *seen, int *stack)
 {
-	int			w,
-				s;
+	int			s;
 	bool		empty = true;
 
-	for (w = 0; w < b->words; w++)
-		if (set[w])
+	for (s = 0; s < b->nnfa; s++)
+		if (BIT_TEST(set, s))
+		{
 			empty = false;
+			if (b->nfa[s].kind == N_MATCH)
+				return DFA_ACCEPT;
+		}
 	if (empty)
 		return DFA_DEAD;
-	for (s = 0; s < b->nnfa; s++)
-		if ((set[s / 64] & (UINT64CONST(1) << (s % 64))) && b->nfa[s].kind == N_MATCH)
-			return DFA_ACCEPT;
-	return accepts_at_end(b, set, at_start, seen, stack) ? DFA_ACCEPT_END : 0;
+	return accepts_at_end(b, set, at_start, prev_word, seen, stack) ? DFA_ACCEPT_END : 0;
 }
 
 /*
  * WpRegexDfaBuild
  *		See jsonschema_regex.h.
+ *
+ * A DFA state is the set of NFA states reached at a position (after the
+ * closure, word assertions pending), plus, in a pattern with word
+ * assertions, one flag bit past the NFA states: whether the character just
+ * read is a word character (never set in state 0, the start).  Its
+ * transition on class k first decides its pending word assertions for a
+ * next character of class k (a MATCH reached that way is a match ending
+ * here: the target accepts), then steps every character state whose set
+ * holds k, from the state's own and those the assertions let through.
  */
 WpRegexDfa *
 WpRegexDfaBuild(const pg_wchar *are, int len, MemoryContext mcxt)
@@ -949,9 +1036,14 @@ WpRegexDfaBuild(const pg_wchar *are, int len, MemoryContext mcxt)
 	int		   *hash;
 	uint64	   *restart,
 			   *next,
-			   *seen;
+			   *seen,
+			   *decided,
+			   *decided_seen;
 	int		   *stack;
 	int		   *chars;
+	int		   *pending;
+	bool	   *word_class;
+	int			prev_bit;		/* the prev_word flag's bit, -1 if none */
 	int			d,
 				k,
 				s;
@@ -963,6 +1055,17 @@ WpRegexDfaBuild(const pg_wchar *are, int len, MemoryContext mcxt)
 	ast = parse_alt(&b);
 	if (ast == NULL || b.unsupported || b.pos != b.len)
 		return NULL;
+	if (b.word_asserts)
+	{
+		/* [0-9A-Z_a-z], so that every class is all word or all non-word */
+		static const uint32 word_ranges[] = {'0', '9', 'A', 'Z', '_', '_', 'a', 'z'};
+		uint32	   *r = palloc(sizeof(word_ranges));
+
+		memcpy(r, word_ranges, sizeof(word_ranges));
+		b.word_set = add_set(&b, r, lengthof(word_ranges) / 2);
+		if (b.unsupported)
+			return NULL;
+	}
 
 	/* NFA */
 	b.nfa = palloc(sizeof(NState) * DFA_MAX_NFA);
@@ -970,10 +1073,16 @@ WpRegexDfaBuild(const pg_wchar *are, int len, MemoryContext mcxt)
 	start = gen(&b, ast, match);
 	if (start < 0 || b.unsupported)
 		return NULL;
-	b.words = (b.nnfa + 63) / 64;
+	prev_bit = b.word_asserts ? b.nnfa : -1;
+	b.words = (b.nnfa + (b.word_asserts ? 1 : 0) + 63) / 64;
 
 	if (!build_classes(&b, &tmp))
 		return NULL;
+	word_class = palloc0(sizeof(bool) * tmp.nclasses);
+	if (b.word_asserts)
+		for (k = 0; k < tmp.nclasses; k++)
+			word_class[k] = (b.set_classes[4 * b.word_set + k / 64] &
+							 (UINT64CONST(1) << (k % 64))) != 0;
 
 	/* subset construction */
 	maxstates = Min(DFA_MAX_STATES, DFA_MAX_CELLS / tmp.nclasses);
@@ -985,19 +1094,25 @@ WpRegexDfaBuild(const pg_wchar *are, int len, MemoryContext mcxt)
 	restart = palloc0(sizeof(uint64) * b.words);
 	next = palloc0(sizeof(uint64) * b.words);
 	seen = palloc0(sizeof(uint64) * b.words);
+	decided = palloc0(sizeof(uint64) * b.words);
+	decided_seen = palloc0(sizeof(uint64) * b.words);
 	stack = palloc(sizeof(int) * b.nnfa);
 	chars = palloc(sizeof(int) * b.nnfa);
+	pending = palloc(sizeof(int) * b.nnfa);
 
 	/* state 0: the start, where ^ holds; never shared with later states */
-	closure(&b, start, true, sets, seen, stack);
-	flags[0] = state_flags(&b, sets, true, seen, stack);
+	closure(&b, start, true, WB_PENDING, sets, seen, stack);
+	flags[0] = state_flags(&b, sets, true, false, seen, stack);
 	memset(seen, 0, sizeof(uint64) * b.words);
-	closure(&b, start, false, restart, seen, stack);
+	closure(&b, start, false, WB_PENDING, restart, seen, stack);
 	nstates = 1;
 
 	for (d = 0; d < nstates; d++)
 	{
-		int			nchars = 0;
+		const uint64 *dset = sets + (Size) d * b.words;
+		bool		prev_word = prev_bit >= 0 && BIT_TEST(dset, prev_bit);
+		int			nchars = 0,
+					npending = 0;
 
 		CHECK_FOR_INTERRUPTS();
 		if (flags[d] & (DFA_ACCEPT | DFA_DEAD))
@@ -1008,9 +1123,13 @@ WpRegexDfaBuild(const pg_wchar *are, int len, MemoryContext mcxt)
 			continue;
 		}
 		for (s = 0; s < b.nnfa; s++)
-			if ((sets[(Size) d * b.words + s / 64] & (UINT64CONST(1) << (s % 64))) &&
-				b.nfa[s].kind == N_CHAR)
-				chars[nchars++] = s;
+			if (BIT_TEST(dset, s))
+			{
+				if (b.nfa[s].kind == N_CHAR)
+					chars[nchars++] = s;
+				else if (b.nfa[s].kind == N_WB || b.nfa[s].kind == N_NWB)
+					pending[npending++] = s;
+			}
 		for (k = 0; k < tmp.nclasses; k++)
 		{
 			int			i,
@@ -1024,8 +1143,31 @@ WpRegexDfaBuild(const pg_wchar *are, int len, MemoryContext mcxt)
 				NState	   *st = &b.nfa[chars[i]];
 
 				if (b.set_classes[4 * st->set + k / 64] & (UINT64CONST(1) << (k % 64)))
-					closure(&b, st->out, false, next, seen, stack);
+					closure(&b, st->out, false, WB_PENDING, next, seen, stack);
 			}
+			if (npending > 0)
+			{
+				/* the pending assertions, decided before a class-k character */
+				int			ctx = WB_CONTEXT(prev_word, word_class[k]);
+
+				memset(decided, 0, sizeof(uint64) * b.words);
+				memset(decided_seen, 0, sizeof(uint64) * b.words);
+				for (i = 0; i < npending; i++)
+					closure(&b, pending[i], d == 0, ctx, decided, decided_seen, stack);
+				for (s = 0; s < b.nnfa; s++)
+					if (BIT_TEST(decided, s))
+					{
+						NState	   *st = &b.nfa[s];
+
+						if (st->kind == N_MATCH)
+							BIT_SET(next, match);
+						else if (st->kind == N_CHAR &&
+								 (b.set_classes[4 * st->set + k / 64] & (UINT64CONST(1) << (k % 64))))
+							closure(&b, st->out, false, WB_PENDING, next, seen, stack);
+					}
+			}
+			if (prev_bit >= 0 && word_class[k])
+				BIT_SET(next, prev_bit);
 			h = set_hash(next, b.words);
 			for (i = h & (DFA_HASH_SIZE - 1); hash[i] >= 0; i = (i + 1) & (DFA_HASH_SIZE - 1))
 				if (memcmp(sets + (Size) hash[i] * b.words, next, sizeof(uint64) * b.words) == 0)
@@ -1039,7 +1181,8 @@ WpRegexDfaBuild(const pg_wchar *are, int len, MemoryContext mcxt)
 					return NULL;
 				target = nstates++;
 				memcpy(sets + (Size) target * b.words, next, sizeof(uint64) * b.words);
-				flags[target] = state_flags(&b, next, false, seen, stack);
+				flags[target] = state_flags(&b, next, false, prev_bit >= 0 && word_class[k],
+											seen, stack);
 				hash[i] = target;
 			}
 			trans[d * tmp.nclasses + k] = (uint16) target;

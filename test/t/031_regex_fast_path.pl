@@ -104,7 +104,11 @@ $values{$_} //= [] for (
 	'^ins_[0-9]+$', '^[a-z][a-z0-9_]*$', '^\d{4}-\d{2}-\d{2}$', '(foo|bar)+baz',
 	'^(?:a|b)*c?$', '^$', '', 'a|', '^(?:(?:a*)*b)?$', '^x{2,4}y{0,3}$', 'é+', '^[^é]+$',
 	'^\p{Lu}\p{Ll}*$', '[\u{1F600}-\u{1F64F}]', '^.{3}$', '\s\S', '^(?:$|a)', '(?:^|,)x',
-	'a$|^b', '^(?:[0-9]{1,3}\.){3}[0-9]{1,3}$');
+	'a$|^b', '^(?:[0-9]{1,3}\.){3}[0-9]{1,3}$',
+	# word boundaries, which the automaton decides with the next character
+	'^[Hh]ow might we\b', '\bcat\b', '\b', '\B', '^\b$', '^\B$', 'a\Bb', '\Bx\B',
+	'(?:\b)*a', '(?:\B|z)+$', '\b\w+\b$', 'x\b|\By', '^(?:\b[a-z]+\b[ ,]*)+$',
+	'é\b', '\bé', '_\b', '\b9', '(?:^|\b)q', 'q(?:\b|$)', '\b(?:ab|a)\B');
 
 my @awkward = ('a', 'b', 'x', 'z', 'A', 'Z', '0', '1', '9', '_', '-', '.', ' ', "\t", "\n",
 	"\r", ',', '@', '$', '^', 'é', 'É', 'ß', "\x{A0}", "\x{2028}", "\x{30FC}", "\x{0663}",
@@ -201,14 +205,14 @@ note("LATIN1: $n1 comparisons, $fast1 through the automaton");
 ok($fast1 > 0, "LATIN1: rows through the automaton ($fast1 of $n1)");
 is(scalar(@bad1), 0, 'LATIN1: automaton and engine agree') or diag(join("\n", @bad1[ 0 .. ($#bad1 < 30 ? $#bad1 : 29) ]));
 
-# which patterns get an automaton: the regular ones, not lookaround, \b or
-# backreferences
+# which patterns get an automaton: the regular ones and those with word
+# boundaries, not lookaround or backreferences
 is($node->safe_psql('postgres',
 		"SELECT string_agg(CASE WHEN (regex_paths(p, 'a'))[1] IS NULL THEN 'engine' ELSE 'automaton' END, ',' ORDER BY o)
-		 FROM unnest(ARRAY['^ins_[0-9]+\$', '(a|b)*c', '^\\p{L}+\$', 'a{0,255}', '(?=a)', '\\bx', '(a)\\1', '(?<=a)b'])
+		 FROM unnest(ARRAY['^ins_[0-9]+\$', '(a|b)*c', '^\\p{L}+\$', 'a{0,255}', '(?=a)', '\\bx', '\\Bx', '(a)\\1', '(?<=a)b'])
 		   WITH ORDINALITY AS t(p, o)"),
-	'automaton,automaton,automaton,automaton,engine,engine,engine,engine',
-	'automaton for regular patterns only');
+	'automaton,automaton,automaton,automaton,engine,automaton,automaton,engine,engine',
+	'automaton for regular patterns and word boundaries only');
 
 $node->stop;
 done_testing();
