@@ -117,3 +117,100 @@ SELECT id, status FROM workshoppilot.workshops WHERE id = 'ws_wpath_new';
 COMMIT;
 DELETE FROM workshoppilot.workshops WHERE id IN ('ws_wpath_new', 'ws_wpath_old');
 DROP EXTENSION pgrowlocks;
+
+-- The version the lock skip accepted is remembered for the workshop's next
+-- step row and checked in full on every use: a status the app wrote, a
+-- version rolled back with its savepoint, a TRUNCATE and a workshop made
+-- again with the same id are each seen as the probe of workshops_pkey sees
+-- them (the trigger reads the workshop's status from it).
+BEGIN;
+INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea)
+VALUES ('ws_wpath_memo', 'user_wpath', 'Memo', 'an idea');
+INSERT INTO workshoppilot.workshop_steps (workshop_id, step_id)
+SELECT 'ws_wpath_memo', id FROM workshoppilot.step_definitions;
+UPDATE workshoppilot.workshop_steps SET status = 'in_progress' WHERE workshop_id = 'ws_wpath_memo' AND step_id = 'empathize';
+UPDATE workshoppilot.workshop_steps SET status = 'complete' WHERE workshop_id = 'ws_wpath_memo' AND step_id = 'empathize';
+SELECT status FROM workshoppilot.workshops WHERE id = 'ws_wpath_memo';
+-- the app pauses it: the next step row leaves it paused
+UPDATE workshoppilot.workshops SET status = 'paused' WHERE id = 'ws_wpath_memo';
+UPDATE workshoppilot.workshop_steps SET status = 'in_progress' WHERE workshop_id = 'ws_wpath_memo' AND step_id = 'define';
+SELECT status FROM workshoppilot.workshops WHERE id = 'ws_wpath_memo';
+UPDATE workshoppilot.workshops SET status = 'active' WHERE id = 'ws_wpath_memo';
+-- every step complete in a savepoint: completed, then rolled back to active
+SAVEPOINT memo;
+UPDATE workshoppilot.workshop_steps SET status = 'complete' WHERE workshop_id = 'ws_wpath_memo';
+SELECT status FROM workshoppilot.workshops WHERE id = 'ws_wpath_memo';
+ROLLBACK TO SAVEPOINT memo;
+SELECT status FROM workshoppilot.workshops WHERE id = 'ws_wpath_memo';
+UPDATE workshoppilot.workshop_steps SET status = 'complete' WHERE workshop_id = 'ws_wpath_memo' AND step_id = 'define';
+SELECT status, (SELECT count(*) FROM workshoppilot.workshop_steps WHERE workshop_id = 'ws_wpath_memo' AND status = 'complete') AS complete
+FROM workshoppilot.workshops WHERE id = 'ws_wpath_memo';
+-- the workshop made again in a savepoint, rolled back: the first one stays
+SAVEPOINT again;
+DELETE FROM workshoppilot.workshops WHERE id = 'ws_wpath_memo';
+INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea)
+VALUES ('ws_wpath_memo', 'user_wpath', 'Memo 2', 'an idea');
+INSERT INTO workshoppilot.workshop_steps (workshop_id, step_id) VALUES ('ws_wpath_memo', 'empathize');
+UPDATE workshoppilot.workshop_steps SET status = 'in_progress' WHERE workshop_id = 'ws_wpath_memo';
+SELECT title, status FROM workshoppilot.workshops WHERE id = 'ws_wpath_memo';
+ROLLBACK TO SAVEPOINT again;
+UPDATE workshoppilot.workshop_steps SET status = 'in_progress' WHERE workshop_id = 'ws_wpath_memo' AND step_id = 'ideate';
+SELECT title, status FROM workshoppilot.workshops WHERE id = 'ws_wpath_memo';
+-- TRUNCATE (new storage), then the same id again: a draft that starts
+TRUNCATE workshoppilot.workshops CASCADE;
+INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea)
+VALUES ('ws_wpath_memo', 'user_wpath', 'Memo 3', 'an idea');
+INSERT INTO workshoppilot.workshop_steps (workshop_id, step_id) VALUES ('ws_wpath_memo', 'empathize');
+SELECT title, status FROM workshoppilot.workshops WHERE id = 'ws_wpath_memo';
+UPDATE workshoppilot.workshop_steps SET status = 'in_progress' WHERE workshop_id = 'ws_wpath_memo';
+SELECT title, status FROM workshoppilot.workshops WHERE id = 'ws_wpath_memo';
+-- a second TRUNCATE empties the same storage in place: the workshop, now in
+-- the table's second page, is made again in its first
+INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea)
+SELECT 'ws_wpath_fill_' || g, 'user_wpath_fill_' || g, 'Fill', 'an idea' FROM generate_series(1, 150) g;
+INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea)
+VALUES ('ws_wpath_late', 'user_wpath', 'Late', 'an idea');
+INSERT INTO workshoppilot.workshop_steps (workshop_id, step_id) VALUES ('ws_wpath_late', 'empathize'), ('ws_wpath_late', 'define');
+UPDATE workshoppilot.workshop_steps SET status = 'in_progress' WHERE workshop_id = 'ws_wpath_late' AND step_id = 'empathize';
+SELECT (ctid::text::point)[0] > 0 AS second_page FROM workshoppilot.workshops WHERE id = 'ws_wpath_late';
+TRUNCATE workshoppilot.workshops CASCADE;
+INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea)
+VALUES ('ws_wpath_late', 'user_wpath', 'Late again', 'an idea');
+INSERT INTO workshoppilot.workshop_steps (workshop_id, step_id) VALUES ('ws_wpath_late', 'empathize'), ('ws_wpath_late', 'define');
+UPDATE workshoppilot.workshop_steps SET status = 'in_progress' WHERE workshop_id = 'ws_wpath_late' AND step_id = 'empathize';
+UPDATE workshoppilot.workshop_steps SET status = 'in_progress' WHERE workshop_id = 'ws_wpath_late' AND step_id = 'define';
+SELECT title, status FROM workshoppilot.workshops WHERE id = 'ws_wpath_late';
+ROLLBACK;
+
+-- The remembered version in use: after the first step row the workshop's
+-- later rows find it without probing workshops_pkey, and the status read
+-- from it decides as the probe's would: the last step complete makes the
+-- workshop completed, a reopened step an app-written completed workshop
+-- active again.  The probes are counted with pg_stat_get_xact_numscans;
+-- the counts include PostgreSQL's own (the foreign key check of each step
+-- row inserted in this transaction, one per row, and the UPDATE of the
+-- trigger's status writes); the previous library, probing for every row,
+-- counts 2, 23 and 3 here.
+BEGIN;
+INSERT INTO workshoppilot.workshops (id, clerk_user_id, title, original_idea)
+VALUES ('ws_wpath_hit', 'user_wpath', 'Hit', 'an idea');
+INSERT INTO workshoppilot.workshop_steps (workshop_id, step_id)
+SELECT 'ws_wpath_hit', id FROM workshoppilot.step_definitions;
+UPDATE workshoppilot.workshops SET status = 'active' WHERE id = 'ws_wpath_hit';
+UPDATE workshoppilot.workshop_steps SET status = 'in_progress' WHERE workshop_id = 'ws_wpath_hit' AND step_id = 'empathize';
+SELECT pg_stat_get_xact_numscans('workshoppilot.workshops_pkey'::regclass) AS probes \gset
+UPDATE workshoppilot.workshop_steps SET status = 'in_progress' WHERE workshop_id = 'ws_wpath_hit' AND step_id = 'define';
+SELECT pg_stat_get_xact_numscans('workshoppilot.workshops_pkey'::regclass) - :probes AS probes_for_one_row;
+UPDATE workshoppilot.workshop_steps SET status = 'complete' WHERE workshop_id = 'ws_wpath_hit';
+SELECT pg_stat_get_xact_numscans('workshoppilot.workshops_pkey'::regclass) - :probes AS probes_with_ten_more_rows;
+SELECT status FROM workshoppilot.workshops WHERE id = 'ws_wpath_hit';
+UPDATE workshoppilot.workshop_steps SET status = 'in_progress' WHERE workshop_id = 'ws_wpath_hit' AND step_id = 'ideate';
+SELECT status FROM workshoppilot.workshops WHERE id = 'ws_wpath_hit';
+UPDATE workshoppilot.workshop_steps SET status = 'complete' WHERE workshop_id = 'ws_wpath_hit' AND step_id = 'empathize';
+UPDATE workshoppilot.workshops SET status = 'completed' WHERE id = 'ws_wpath_hit';
+UPDATE workshoppilot.workshop_steps SET status = 'complete' WHERE workshop_id = 'ws_wpath_hit' AND step_id = 'ideate';
+SELECT pg_stat_get_xact_numscans('workshoppilot.workshops_pkey'::regclass) AS probes \gset
+UPDATE workshoppilot.workshop_steps SET status = 'in_progress' WHERE workshop_id = 'ws_wpath_hit' AND step_id = 'define';
+SELECT pg_stat_get_xact_numscans('workshoppilot.workshops_pkey'::regclass) - :probes AS probes_for_the_reopen,
+       (SELECT status FROM workshoppilot.workshops WHERE id = 'ws_wpath_hit') AS status;
+ROLLBACK;

@@ -46,4 +46,15 @@
 	index_beginscan(heap, index, snapshot, nkeys, norderbys)
 #endif
 
+/*
+ * PG 16 renamed rd_newRelfilenodeSubid to rd_newRelfilelocatorSubid: the
+ * subtransaction that gave the relation new storage, if any (then, as when
+ * rd_createSubid is set, TRUNCATE empties that storage in place).
+ */
+#if PG_VERSION_NUM >= 160000
+#define WP_REL_NEW_STORAGE_SUBID(rel) ((rel)->rd_newRelfilelocatorSubid)
+#else
+#define WP_REL_NEW_STORAGE_SUBID(rel) ((rel)->rd_newRelfilenodeSubid)
+#endif
+
 #endif							/* WP_COMPAT_H */

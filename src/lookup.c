@@ -53,6 +53,11 @@
  *	  second read costs nothing on the hot path.
  *	- An aborted (sub)transaction that changed step_definitions replays its
  *	  invalidations locally at abort, which drops a copy that saw them.
+ *	- The workshop row version the lifecycle trigger's lock last skipped
+ *	  (its own transaction's, locked by nobody else) is remembered as a
+ *	  hint for the next call (own_version): checked in full on every use,
+ *	  dropped at transaction end, subtransaction abort and any relcache
+ *	  invalidation of workshops.
  *
  * For the lifecycle trigger (src/steps_trigger.c) it also locks a workshop
  * row FOR NO KEY UPDATE and tells whether every step of a workshop is
@@ -185,6 +190,34 @@ typedef enum WpPrivCheck
 static Oid	priv_passed[WP_PRIV_CHECKS];
 
 /*
+ * The workshop row version WpLookupLockWorkshop last found to be this
+ * transaction's own and unlocked (own_unlocked_version), so that the next
+ * call for the same workshop can go to it directly instead of probing
+ * workshops_pkey again: the lifecycle trigger asks for the same workshop
+ * once per step row it changes.  A hint only, checked in full on every use
+ * (cached_own_version).  Its block exists while it is kept: only an
+ * aborted subtransaction's row versions of ours can be pruned, VACUUM's
+ * truncation and other sessions' TRUNCATE wait for our RowShareLock, and
+ * this transaction's own TRUNCATE or rewrite sends a relcache invalidation
+ * of workshops that the CommandCounterIncrement before every use
+ * processes.  So it is dropped at transaction end, at a subtransaction
+ * abort and by any relcache invalidation of workshops; it is never taken
+ * while the table's storage is new in this transaction (a TRUNCATE then
+ * empties the file in place, keeping its relfilenode) or at SERIALIZABLE
+ * (where the probe's predicate locks are wanted).
+ */
+#define WP_OWN_VERSION_MAX_ID 64
+
+static struct
+{
+	bool		valid;
+	Oid			relfilenode;	/* workshops' storage when remembered */
+	ItemPointerData tid;
+	int			idlen;
+	char		id[WP_OWN_VERSION_MAX_ID];
+} own_version;
+
+/*
  * Counts forget_privileges calls: a check remembers its pass only if no
  * invalidation arrived while it ran (the catalog lookups of the check
  * itself may process one).
@@ -241,6 +274,8 @@ WpLookupRelcacheCallback(Datum arg, Oid relid)
 		relid == oids.workshops || relid == oids.step_definitions ||
 		relid == oids.workshop_steps)
 		forget_privileges();
+	if (relid == InvalidOid || !oids_valid || relid == oids.workshops)
+		own_version.valid = false;
 	if (relid == InvalidOid || !oids_valid)
 	{
 		oids_valid = false;
@@ -260,7 +295,8 @@ WpLookupRelcacheCallback(Datum arg, Oid relid)
 
 /*
  * WpLookupXactCallback
- *		Counts transaction ends (see xact_counter).
+ *		Counts transaction ends (see xact_counter) and forgets the own
+ *		workshop version.
  */
 static void
 WpLookupXactCallback(XactEvent event, void *arg)
@@ -268,14 +304,29 @@ WpLookupXactCallback(XactEvent event, void *arg)
 	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
 		event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT ||
 		event == XACT_EVENT_PREPARE)
+	{
 		xact_counter++;
+		own_version.valid = false;
+	}
+}
+
+/*
+ * WpLookupSubXactCallback
+ *		Forgets the own workshop version when a subtransaction aborts.
+ */
+static void
+WpLookupSubXactCallback(SubXactEvent event, SubTransactionId mySubid,
+						SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		own_version.valid = false;
 }
 
 /*
  * WpLookupInit
  *		Registers the relcache and role invalidation callbacks and the
- *		transaction end counter.  Called once per process from _PG_init;
- *		allocates nothing.
+ *		transaction and subtransaction callbacks.  Called once per process
+ *		from _PG_init.
  */
 void
 WpLookupInit(void)
@@ -285,6 +336,7 @@ WpLookupInit(void)
 	CacheRegisterSyscacheCallback(AUTHMEMROLEMEM, WpLookupRoleCallback, (Datum) 0);
 	CacheRegisterSyscacheCallback(DATABASEOID, WpLookupRoleCallback, (Datum) 0);
 	RegisterXactCallback(WpLookupXactCallback, NULL);
+	RegisterSubXactCallback(WpLookupSubXactCallback, NULL);
 }
 
 /*
@@ -1060,6 +1112,115 @@ own_unlocked_version(HeapTuple tuple)
 }
 
 /*
+ * remember_own_version
+ *		Remembers tuple, a version of workshop workshop_id in rel that
+ *		own_unlocked_version accepted, for cached_own_version.
+ */
+static void
+remember_own_version(Relation rel, HeapTuple tuple, text *workshop_id)
+{
+	int			len = VARSIZE_ANY_EXHDR(workshop_id);
+
+	own_version.valid = false;
+	if (len > WP_OWN_VERSION_MAX_ID || IsolationIsSerializable() ||
+		rel->rd_createSubid != InvalidSubTransactionId ||
+		WP_REL_NEW_STORAGE_SUBID(rel) != InvalidSubTransactionId)
+		return;
+	own_version.relfilenode = rel->rd_rel->relfilenode;
+	own_version.tid = tuple->t_self;
+	own_version.idlen = len;
+	memcpy(own_version.id, VARDATA_ANY(workshop_id), len);
+	own_version.valid = true;
+}
+
+/*
+ * cached_own_version
+ *		Whether the remembered own version is still what the probe of
+ *		workshops_pkey in WpLookupLockWorkshop would find and skip the lock
+ *		for: the version of workshop_id (byte for byte: the primary key
+ *		lets no other row share it) that snapshot sees, written by this
+ *		transaction and carrying no other transaction's lock
+ *		(own_unlocked_version; no newer version exists, as its xmax is not
+ *		an update's), checked under the page's share lock in the probe's
+ *		order.  Then sets *status as the probe would (palloc'd C string,
+ *		NULL for a NULL status; read after the lock is released, under the
+ *		pin) and returns true; otherwise forgets the version and returns
+ *		false.  Not used at SERIALIZABLE or while the table's storage is new
+ *		(see own_version).  rel is workshops, a heap, open.
+ */
+static bool
+cached_own_version(Relation rel, text *workshop_id, Snapshot snapshot,
+				   AttrNumber id_att, AttrNumber status_att, char **status)
+{
+	Buffer		buf;
+	Page		page;
+	OffsetNumber off;
+	HeapTupleData tuple;
+	bool		ok = false;
+
+	if (!own_version.valid)
+		return false;
+	if (IsolationIsSerializable() ||
+		rel->rd_createSubid != InvalidSubTransactionId ||
+		WP_REL_NEW_STORAGE_SUBID(rel) != InvalidSubTransactionId ||
+		own_version.relfilenode != rel->rd_rel->relfilenode ||
+		own_version.idlen != VARSIZE_ANY_EXHDR(workshop_id) ||
+		memcmp(own_version.id, VARDATA_ANY(workshop_id), own_version.idlen) != 0)
+	{
+		own_version.valid = false;
+		return false;
+	}
+
+	buf = ReadBuffer(rel, ItemPointerGetBlockNumber(&own_version.tid));
+	LockBuffer(buf, BUFFER_LOCK_SHARE);
+	page = BufferGetPage(buf);
+	off = ItemPointerGetOffsetNumber(&own_version.tid);
+	if (off >= FirstOffsetNumber && off <= PageGetMaxOffsetNumber(page))
+	{
+		ItemId		lp = PageGetItemId(page, off);
+
+		if (ItemIdIsNormal(lp))
+		{
+			Datum		d;
+			bool		isnull;
+
+			tuple.t_data = (HeapTupleHeader) PageGetItem(page, lp);
+			tuple.t_len = ItemIdGetLength(lp);
+			tuple.t_tableOid = RelationGetRelid(rel);
+			tuple.t_self = own_version.tid;
+			if (HeapTupleSatisfiesVisibility(&tuple, snapshot, buf) &&
+				own_unlocked_version(&tuple))
+			{
+				d = heap_getattr(&tuple, id_att, RelationGetDescr(rel), &isnull);
+				if (!isnull)
+				{
+					text	   *id = (text *) DatumGetPointer(d);
+
+					/* ids are short and stored inline; anything else: probe */
+					ok = !VARATT_IS_EXTENDED(id) || VARATT_IS_SHORT(id);
+					ok = ok && VARSIZE_ANY_EXHDR(id) == own_version.idlen &&
+						memcmp(VARDATA_ANY(id), own_version.id, own_version.idlen) == 0;
+				}
+			}
+		}
+	}
+	LockBuffer(buf, BUFFER_LOCK_UNLOCK);
+	if (ok)
+	{
+		/* under the pin the row data stays put (a lock changes only its header) */
+		Datum		d;
+		bool		isnull;
+
+		d = heap_getattr(&tuple, status_att, RelationGetDescr(rel), &isnull);
+		*status = isnull ? NULL : TextDatumGetCString(d);
+	}
+	ReleaseBuffer(buf);
+	if (!ok)
+		own_version.valid = false;
+	return ok;
+}
+
+/*
  * WpLookupLockWorkshop
  *		What "SELECT w.status FROM workshoppilot.workshops w WHERE w.id = $1
  *		FOR NO KEY UPDATE", run through SPI with the latest snapshot (after a
@@ -1070,7 +1231,9 @@ own_unlocked_version(HeapTuple tuple)
  *		row was updated or deleted concurrently, as the executor raises).
  *		The lock is skipped for a heap version this transaction wrote that
  *		carries no other transaction's lock (own_unlocked_version): it would
- *		change nothing.
+ *		change nothing.  Such a version is remembered, and the next call for
+ *		the same workshop checks it directly instead of probing the index
+ *		(cached_own_version).
  *		Returns false, doing nothing, when the current user's privileges or
  *		row-level security on workshops require the query instead; otherwise
  *		sets *status to the locked row's status (palloc'd C string) or NULL
@@ -1116,11 +1279,20 @@ WpLookupLockWorkshop(text *workshop_id, char **status)
 
 	CommandCounterIncrement();
 	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	*status = NULL;
+	if (rel->rd_tableam == GetHeapamTableAmRoutine() &&
+		cached_own_version(rel, workshop_id, snapshot, id_att, status_att, status))
+	{
+		/* the version the probe would find, and skip the lock for */
+		UnregisterSnapshot(snapshot);
+		index_close(pkey, NoLock);
+		table_close(rel, NoLock);
+		return true;
+	}
 	text_key(&key, pkey, id_att, workshop_id);
 	scan = systable_beginscan_ordered(rel, pkey, snapshot, 1, &key);
 	tuple = systable_getnext_ordered(scan, ForwardScanDirection);
 	found = HeapTupleIsValid(tuple);
-	*status = NULL;
 	if (found && rel->rd_tableam == GetHeapamTableAmRoutine() &&
 		TTS_IS_BUFFERTUPLE(scan->slot))
 	{
@@ -1143,6 +1315,7 @@ WpLookupLockWorkshop(text *workshop_id, char **status)
 			if (!isnull)
 				*status = TextDatumGetCString(d);
 			found = false;
+			remember_own_version(rel, tuple, workshop_id);
 		}
 	}
 	if (found)
