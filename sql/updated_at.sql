@@ -34,6 +34,24 @@ SELECT date_part('milliseconds', updated_at) = round(date_part('milliseconds', u
        AS whole_milliseconds
   FROM workshoppilot.workshops WHERE id = 'ws_u1';
 
+-- within one transaction the value follows the session time zone as it
+-- changes (the converted value is remembered per transaction start, zone
+-- and column type, never across them)
+BEGIN;
+SET LOCAL timezone = 'UTC';
+UPDATE workshoppilot.workshops SET title = 'Zone 1' WHERE id = 'ws_u1'
+RETURNING updated_at = now()::timestamp(3) AS is_now;
+SET LOCAL timezone = 'Asia/Tokyo';
+UPDATE workshoppilot.workshops SET title = 'Zone 2' WHERE id = 'ws_u1'
+RETURNING updated_at = now()::timestamp(3) AS is_now,
+          updated_at - (now() AT TIME ZONE 'UTC')::timestamp(3) AS ahead_of_utc;
+UPDATE workshoppilot.workshop_steps SET status = 'in_progress' WHERE id = 'wst_u1'
+RETURNING started_at = now()::timestamp(3) AS started_now, updated_at = now()::timestamp(3) AS is_now;
+SET LOCAL timezone = 'UTC';
+UPDATE workshoppilot.workshops SET title = 'Zone 3' WHERE id = 'ws_u1'
+RETURNING updated_at = now()::timestamp(3) AS is_now;
+ROLLBACK;
+
 -- misuse of the trigger function is reported, not crashed on
 CREATE TABLE ts_probe (id int, updated_at timestamp(3), note text, touched timestamptz(0));
 CREATE TRIGGER no_args BEFORE UPDATE ON ts_probe FOR EACH ROW EXECUTE FUNCTION workshoppilot.set_updated_at();

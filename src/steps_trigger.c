@@ -95,14 +95,7 @@ same_text(Datum a, Datum b)
 static Datum
 transaction_timestamp_for(Form_pg_attribute attr)
 {
-	Datum		value;
-
-	value = DirectFunctionCall1(timestamptz_timestamp,
-								TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()));
-	if (attr->atttypmod >= 0)
-		value = DirectFunctionCall2(timestamp_scale, value,
-									Int32GetDatum(attr->atttypmod));
-	return value;
+	return WpTransactionTimestamp(TIMESTAMPOID, attr->atttypmod);
 }
 
 /*

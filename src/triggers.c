@@ -3,8 +3,8 @@
  *
  * The updated_at trigger: on every UPDATE of a row, set a timestamp column to
  * the current transaction time, whatever the client wrote there.  Also the
- * two helpers every row trigger of the extension shares (WpTriggerColumn,
- * WpTextEquals).
+ * helpers every row trigger of the extension shares (WpTriggerColumn,
+ * WpTextEquals, WpTransactionTimestamp).
  *
  * Modelled on contrib/spi/moddatetime.c.  The value is "the same kind of
  * value" a DEFAULT now() would give the column: for `timestamp` columns the
@@ -21,11 +21,79 @@
 #include "commands/trigger.h"
 #include "fmgr.h"
 #include "executor/spi.h"
+#include "pgtime.h"
 #include "utils/builtins.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
 #include "workshoppilot.h"
+
+/*
+ * The last few values of WpTransactionTimestamp, with everything they were
+ * computed from.
+ */
+#define WP_XACT_TIMESTAMP_MEMO_SIZE 4
+
+typedef struct WpXactTimestampMemo
+{
+	bool		valid;
+	TimestampTz start;			/* the transaction start time */
+	pg_tz	   *zone;			/* session_timezone then */
+	Oid			type;
+	int32		typmod;
+	Timestamp	value;			/* the same int64 for both types */
+} WpXactTimestampMemo;
+
+static WpXactTimestampMemo xact_timestamp_memo[WP_XACT_TIMESTAMP_MEMO_SIZE];
+static int	xact_timestamp_memo_next = 0;
+
+/*
+ * WpTransactionTimestamp
+ *		The transaction start time as a value of a column of type type
+ *		(TIMESTAMPOID: converted to the session time zone; TIMESTAMPTZOID:
+ *		the instant itself) and typmod typmod (rounded to it when >= 0):
+ *		what a DEFAULT now() stores in such a column.  The conversion looks
+ *		up the session time zone's rules, the dearest part of a row
+ *		trigger's timestamps, and its inputs are only the transaction start,
+ *		the session time zone (pg_tz structs are cached for the life of the
+ *		process, so the pointer names the zone) and the type, so the last
+ *		few results are remembered with them.
+ */
+Datum
+WpTransactionTimestamp(Oid type, int32 typmod)
+{
+	TimestampTz start = GetCurrentTransactionStartTimestamp();
+	WpXactTimestampMemo *m;
+	Datum		value;
+	int			i;
+
+	Assert(type == TIMESTAMPOID || type == TIMESTAMPTZOID);
+	for (i = 0; i < WP_XACT_TIMESTAMP_MEMO_SIZE; i++)
+	{
+		m = &xact_timestamp_memo[i];
+		if (m->valid && m->start == start && m->zone == session_timezone &&
+			m->type == type && m->typmod == typmod)
+			return TimestampGetDatum(m->value);
+	}
+
+	if (type == TIMESTAMPOID)
+		value = DirectFunctionCall1(timestamptz_timestamp, TimestampTzGetDatum(start));
+	else
+		value = TimestampTzGetDatum(start);
+	/* timestamp(p) and timestamptz(p) share the same rounding function */
+	if (typmod >= 0)
+		value = DirectFunctionCall2(timestamp_scale, value, Int32GetDatum(typmod));
+
+	m = &xact_timestamp_memo[xact_timestamp_memo_next];
+	xact_timestamp_memo_next = (xact_timestamp_memo_next + 1) % WP_XACT_TIMESTAMP_MEMO_SIZE;
+	m->start = start;
+	m->zone = session_timezone;
+	m->type = type;
+	m->typmod = typmod;
+	m->value = DatumGetTimestamp(value);
+	m->valid = true;
+	return value;
+}
 
 PG_FUNCTION_INFO_V1(wp_set_updated_at);
 
@@ -84,21 +152,12 @@ wp_set_updated_at(PG_FUNCTION_ARGS)
 						trigger->tgname, RelationGetRelationName(rel), colname)));
 	attr = TupleDescAttr(tupdesc, attnum - 1);
 
-	if (attr->atttypid == TIMESTAMPOID)
-		value = DirectFunctionCall1(timestamptz_timestamp,
-									TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()));
-	else if (attr->atttypid == TIMESTAMPTZOID)
-		value = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
-	else
+	if (attr->atttypid != TIMESTAMPOID && attr->atttypid != TIMESTAMPTZOID)
 		ereport(ERROR,
 				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
 				 errmsg("trigger \"%s\" on \"%s\": column \"%s\" is not of type timestamp or timestamptz",
 						trigger->tgname, RelationGetRelationName(rel), colname)));
-
-	/* timestamp(p) and timestamptz(p) share the same rounding function */
-	if (attr->atttypmod >= 0)
-		value = DirectFunctionCall2(timestamp_scale, value,
-									Int32GetDatum(attr->atttypmod));
+	value = WpTransactionTimestamp(attr->atttypid, attr->atttypmod);
 
 	newtuple = heap_modify_tuple_by_cols(trigdata->tg_newtuple, tupdesc,
 										 1, &attnum, &value, &isnull);

@@ -39,6 +39,7 @@ extern void WpHealthInit(void);
 struct TriggerData;
 extern int	WpTriggerColumn(struct TriggerData *trigdata, const char *name, Oid type);
 extern bool WpTextEquals(Datum value, bool isnull, const char *s);
+extern Datum WpTransactionTimestamp(Oid type, int32 typmod);
 
 /* src/spi_plans.c: a plan prepared once and kept for the backend's life, run with the latest snapshot */
 struct _SPI_plan;
