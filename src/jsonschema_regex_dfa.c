@@ -75,6 +75,10 @@
 #define DFA_DEAD			0x02
 #define DFA_ACCEPT_END		0x04
 
+/* bit i of a bitset of uint64 words */
+#define BIT_TEST(set, i)	(((set)[(i) / 64] & (UINT64CONST(1) << ((i) % 64))) != 0)
+#define BIT_SET(set, i)		((set)[(i) / 64] |= UINT64CONST(1) << ((i) % 64))
+
 struct WpRegexDfa
 {
 	int			nclasses;
@@ -773,7 +777,7 @@ build_classes(Builder *b, WpRegexDfa *dfa)
 		CHECK_FOR_INTERRUPTS();
 		for (s = 0; s < b->nsets; s++)
 			if (set_contains(&b->sets[s], (uint32) bounds[i]))
-				sig[s / 64] |= UINT64CONST(1) << (s % 64);
+				BIT_SET(sig, s);
 		/* same signature as an earlier interval: same class */
 		interval_class[i] = -1;
 		h = set_hash(sig, sigwords) & (2 * DFA_MAX_INTERVALS - 1);
@@ -803,9 +807,8 @@ build_classes(Builder *b, WpRegexDfa *dfa)
 		dfa->interval_lo[i] = (uint32) bounds[i];
 		dfa->interval_class[i] = (uint8) interval_class[i];
 		for (s = 0; s < b->nsets; s++)
-			if (sigs[(Size) i * sigwords + s / 64] & (UINT64CONST(1) << (s % 64)))
-				b->set_classes[4 * s + interval_class[i] / 64] |=
-					UINT64CONST(1) << (interval_class[i] % 64);
+			if (BIT_TEST(sigs + (Size) i * sigwords, s))
+				BIT_SET(b->set_classes + 4 * s, interval_class[i]);
 	}
 	/* ASCII lookup: the class of the interval holding each character */
 	s = 0;
@@ -819,16 +822,23 @@ build_classes(Builder *b, WpRegexDfa *dfa)
 }
 
 /*
+ * set_has_class
+ *		Whether set (an index into b->sets) holds the characters of class k
+ *		(after build_classes).
+ */
+static inline bool
+set_has_class(const Builder *b, int set, int k)
+{
+	return BIT_TEST(b->set_classes + 4 * set, k);
+}
+
+/*
  * Word context of a closure: whether the word-boundary assertions are
  * decided (the characters before and after the position are known) or stay
  * pending in the set.
  */
 #define WB_PENDING		(-1)
 #define WB_CONTEXT(prev_word, next_word) (((prev_word) ? 2 : 0) | ((next_word) ? 1 : 0))
-
-/* bitset helpers */
-#define BIT_TEST(set, i)	(((set)[(i) / 64] & (UINT64CONST(1) << ((i) % 64))) != 0)
-#define BIT_SET(set, i)		((set)[(i) / 64] |= UINT64CONST(1) << ((i) % 64))
 
 /*
  * word_assertion_holds
@@ -1081,8 +1091,7 @@ WpRegexDfaBuild(const pg_wchar *are, int len, MemoryContext mcxt)
 	word_class = palloc0(sizeof(bool) * tmp.nclasses);
 	if (b.word_asserts)
 		for (k = 0; k < tmp.nclasses; k++)
-			word_class[k] = (b.set_classes[4 * b.word_set + k / 64] &
-							 (UINT64CONST(1) << (k % 64))) != 0;
+			word_class[k] = set_has_class(&b, b.word_set, k);
 
 	/* subset construction */
 	maxstates = Min(DFA_MAX_STATES, DFA_MAX_CELLS / tmp.nclasses);
@@ -1142,7 +1151,7 @@ WpRegexDfaBuild(const pg_wchar *are, int len, MemoryContext mcxt)
 			{
 				NState	   *st = &b.nfa[chars[i]];
 
-				if (b.set_classes[4 * st->set + k / 64] & (UINT64CONST(1) << (k % 64)))
+				if (set_has_class(&b, st->set, k))
 					closure(&b, st->out, false, WB_PENDING, next, seen, stack);
 			}
 			if (npending > 0)
@@ -1161,8 +1170,7 @@ WpRegexDfaBuild(const pg_wchar *are, int len, MemoryContext mcxt)
 
 						if (st->kind == N_MATCH)
 							BIT_SET(next, match);
-						else if (st->kind == N_CHAR &&
-								 (b.set_classes[4 * st->set + k / 64] & (UINT64CONST(1) << (k % 64))))
+						else if (st->kind == N_CHAR && set_has_class(&b, st->set, k))
 							closure(&b, st->out, false, WB_PENDING, next, seen, stack);
 					}
 			}
