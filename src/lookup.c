@@ -1112,6 +1112,20 @@ own_unlocked_version(HeapTuple tuple)
 }
 
 /*
+ * own_version_allowed
+ *		Whether the own-version hint may be taken or used for workshops (rel)
+ *		now: not at SERIALIZABLE, not while its storage is new in this
+ *		transaction (see own_version).
+ */
+static bool
+own_version_allowed(Relation rel)
+{
+	return !IsolationIsSerializable() &&
+		rel->rd_createSubid == InvalidSubTransactionId &&
+		WP_REL_NEW_STORAGE_SUBID(rel) == InvalidSubTransactionId;
+}
+
+/*
  * remember_own_version
  *		Remembers tuple, a version of workshop workshop_id in rel that
  *		own_unlocked_version accepted, for cached_own_version.
@@ -1122,9 +1136,7 @@ remember_own_version(Relation rel, HeapTuple tuple, text *workshop_id)
 	int			len = VARSIZE_ANY_EXHDR(workshop_id);
 
 	own_version.valid = false;
-	if (len > WP_OWN_VERSION_MAX_ID || IsolationIsSerializable() ||
-		rel->rd_createSubid != InvalidSubTransactionId ||
-		WP_REL_NEW_STORAGE_SUBID(rel) != InvalidSubTransactionId)
+	if (len > WP_OWN_VERSION_MAX_ID || !own_version_allowed(rel))
 		return;
 	own_version.relfilenode = rel->rd_rel->relfilenode;
 	own_version.tid = tuple->t_self;
@@ -1160,9 +1172,7 @@ cached_own_version(Relation rel, text *workshop_id, Snapshot snapshot,
 
 	if (!own_version.valid)
 		return false;
-	if (IsolationIsSerializable() ||
-		rel->rd_createSubid != InvalidSubTransactionId ||
-		WP_REL_NEW_STORAGE_SUBID(rel) != InvalidSubTransactionId ||
+	if (!own_version_allowed(rel) ||
 		own_version.relfilenode != rel->rd_rel->relfilenode ||
 		own_version.idlen != VARSIZE_ANY_EXHDR(workshop_id) ||
 		memcmp(own_version.id, VARDATA_ANY(workshop_id), own_version.idlen) != 0)
