@@ -5,6 +5,7 @@
 #
 # Usage:  PG_CONFIG=/path/to/pg_config test/bench/write_path_profile.sh [TOP]
 #   WORKSHOPS=20000 TXNS=200 PORT=55492 DBS="plain floor ext"
+#   PLAN_CACHE_MODE=force_generic_plan (auto: PostgreSQL's default)
 #
 # Not part of the test suite (about 6 minutes on two cores).  Builds the
 # databases of test/bench/write_path_bench.sh (WORKSHOPS workshops, ten step
@@ -14,7 +15,8 @@
 # cost of one transaction, without the start-up, cache warm-up and exit of a
 # backend.  Instruction counts do not depend on the machine's load: the same
 # binaries on the same data with the same plans count the same.  The server
-# runs with plan_cache_mode = force_generic_plan, so that every prepared
+# runs with plan_cache_mode = force_generic_plan (PLAN_CACHE_MODE=auto runs
+# PostgreSQL's default instead, to check it changes nothing), so that every prepared
 # statement runs one generic plan and no execution is planned again (by
 # default the plan cache may keep planning a statement for each execution),
 # the statistics are taken from every row (with ANALYZE's random sample the
@@ -40,6 +42,7 @@ N=${WORKSHOPS:-20000}
 TXNS=${TXNS:-200}
 PORT=${PORT:-55492}
 DBS=${DBS:-"plain floor ext"}
+PLAN_CACHE_MODE=${PLAN_CACHE_MODE:-force_generic_plan}
 PG_CONFIG=${PG_CONFIG:-pg_config}
 BIN=$($PG_CONFIG --bindir)
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -84,7 +87,7 @@ mkdir -p "$WORK/cg"
 [ "$(id -u)" = 0 ] && chown postgres "$WORK/cg"
 # (the bench's settings are in the cluster's postgresql.conf)
 as_pg bash -c "cd '$WORK/cg' && exec valgrind --tool=callgrind --callgrind-out-file='$WORK/cg/cg.%p' \
-	'$BIN/postgres' -D '$SRV/data' -k '$SRV' -p $PORT -c plan_cache_mode=force_generic_plan" \
+	'$BIN/postgres' -D '$SRV/data' -k '$SRV' -p $PORT -c plan_cache_mode=$PLAN_CACHE_MODE" \
 	>"$WORK/valgrind.log" 2>&1 &
 for _ in $(seq 300); do
 	"$BIN/pg_isready" -q -h "$SRV" -p "$PORT" && break
